@@ -1,0 +1,660 @@
+/**
+ * One shard: an LMDB environment in a directory, and the MVCC machinery on top of it —
+ * the transaction inventory, active transactions, group commit, garbage collection, sweep,
+ * the write-after log and hot copies. See `index.ts` for the API as callers use it.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { EngineError, SqlState } from './errors.ts';
+import { prefixEnd } from './key-codec.ts';
+import { decodeRow } from './row-codec.ts';
+import {
+  compileTable,
+  indexEntryKey,
+  indexKeyOfRow,
+  pkOfRecordKey,
+  SYSTEM_TABLE_ID,
+  FIRST_USER_OBJECT_ID,
+  tablePrefix,
+  type StoredTable,
+  type TableInfo,
+} from './catalog.ts';
+import { TableLocks } from './locks.ts';
+import { hasGarbage, pruneChain, Snapshot } from './snapshot.ts';
+import { Store, asEngineError } from './store.ts';
+import { Tip, TxnState, tipKey, tipKeyToTxn } from './tip.ts';
+import { Transaction, type TransactionOptions } from './transaction.ts';
+import { assembleChain, parseChain, payloadOf, type Version } from './versions.ts';
+import { CHANGES_PER_ENTRY, decodeLogEntry, encodeLogEntry, lsnKey, lsnOfKey, type LogChange, type LogEntry } from './wal.ts';
+import { ShardLock } from './shard-lock.ts';
+import type { Row } from './types.ts';
+
+export interface ShardOptions {
+  /**
+   * 'full' (default): a commit returns only once it is on disk. 'relaxed': commits are not
+   * fsynced — for benchmarks and tests only; a machine crash may lose recent commits.
+   */
+  readonly durability?: 'full' | 'relaxed';
+  /** Default lock timeout of transactions, in ms (10 s). */
+  readonly lockTimeoutMs?: number;
+  /** How many write-after log entries to retain (100,000). */
+  readonly logRetention?: number;
+  /** Staged writes that force a flush to LMDB (4,096). */
+  readonly overlayLimit?: number;
+  /**
+   * Start a sweep by itself when a dead transaction holds the OIT this many ids behind the
+   * next id (20,000, Firebird's default); 0 disables.
+   */
+  readonly sweepInterval?: number;
+}
+
+export interface Markers {
+  /** Oldest interesting transaction: the oldest id not known to be settled. */
+  readonly oit: number;
+  /** Oldest active transaction (= next when none is active). */
+  readonly oat: number;
+  /** Oldest snapshot: the garbage-collection horizon. */
+  readonly ost: number;
+  readonly next: number;
+}
+
+export interface ShardStats {
+  readonly commits: number;
+  readonly rollbacks: number;
+  /** Durable LMDB commits made for transaction commits: fewer than `commits` = group commit. */
+  readonly durableFlushes: number;
+  readonly activeTransactions: number;
+}
+
+export interface SweepReport {
+  readonly recordsVisited: number;
+  readonly versionsRemoved: number;
+  readonly recordsRemoved: number;
+  readonly orphansRemoved: number;
+  readonly oit: number;
+}
+
+const COMMITTED_BYTE = Buffer.from([TxnState.Committed]);
+const TXN_ID_RESERVATION = 1024;
+const GC_QUEUE_LIMIT = 10_000;
+const META = {
+  txnCeiling: Buffer.from('txn-ceiling'),
+  oit: Buffer.from('oit'),
+  nextLsn: Buffer.from('next-lsn'),
+  firstLsn: Buffer.from('first-lsn'),
+  nextObjectId: Buffer.from('next-object-id'),
+  schemaVersion: Buffer.from('schema-version'),
+  format: Buffer.from('format'),
+} as const;
+const FORMAT_VERSION = 1;
+
+function numberValue(value: number): Buffer {
+  const out = Buffer.allocUnsafe(8);
+  out.writeDoubleBE(value, 0);
+  return out;
+}
+
+/** What a Transaction needs from its shard. */
+export interface ShardCore {
+  readonly store: Store;
+  readonly tip: Tip;
+  readonly tableLocks: TableLocks;
+  readonly lockTimeoutMs: number;
+  readonly schemaVersion: number;
+  takeSnapshot(self: number): Snapshot;
+  snapshotsChanged(): void;
+  committedTable(name: string): TableInfo | undefined;
+  committedTableNames(): Iterable<string>;
+  allocateObjectId(): number;
+  activeTransaction(id: number): Transaction | undefined;
+  prune(versions: readonly Version[]): { kept: Version[]; removed: Version[] };
+  noteMaybeGarbage(key: Buffer, versions: readonly Version[]): void;
+  dropStaleIndexEntries(table: TableInfo, key: Buffer, oldChain: Buffer, removed: readonly Version[], nextChain: Buffer | null, newRow: Row | null): void;
+  restoreOwnVersion(txn: Transaction, key: Buffer, previous: Buffer | null): void;
+  dirty(txn: Transaction): void;
+  commit(txn: Transaction): Promise<void>;
+  rollback(txn: Transaction): void;
+}
+
+interface QueuedCommit {
+  readonly txn: Transaction;
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class Shard implements ShardCore {
+  readonly tableLocks = new TableLocks();
+  readonly lockTimeoutMs: number;
+  schemaVersion: number;
+  readonly tip: Tip;
+
+  private readonly durable: boolean;
+  private readonly logRetention: number;
+  private readonly sweepInterval: number;
+  private sweeping = false;
+  private readonly active = new Map<number, Transaction>();
+  private readonly byName = new Map<string, TableInfo>();
+  private readonly byId = new Map<number, TableInfo>();
+  private txnCeiling: number;
+  private nextObjectId: number;
+  private nextLsn: number;
+  private firstLsn: number;
+  private tipPrunedTo: number;
+  private horizonCache = -1;
+  private commitQueue: QueuedCommit[] = [];
+  private commitScheduled = false;
+  private readonly gcQueue = new Map<string, Buffer>();
+  private gcScheduled = false;
+  private readonly dirtyTxns = new Set<Transaction>();
+  /** Rolled-back transactions whose undo is staged; settled once it reaches LMDB. */
+  private readonly awaitingSettle: number[] = [];
+  private closed = false;
+  private counters = { commits: 0, rollbacks: 0, durableFlushes: 0 };
+
+  private constructor(
+    readonly dir: string,
+    readonly store: Store,
+    private readonly lock: ShardLock,
+    options: ShardOptions,
+  ) {
+    this.durable = (options.durability ?? 'full') === 'full';
+    this.lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
+    this.logRetention = options.logRetention ?? 100_000;
+    this.sweepInterval = options.sweepInterval ?? 20_000;
+    const meta = (key: Buffer, fallback: number): number => store.get('meta', key)?.readDoubleBE(0) ?? fallback;
+    const format = meta(META.format, FORMAT_VERSION);
+    if (format !== FORMAT_VERSION) {
+      throw new EngineError(SqlState.dataCorrupted, `shard ${dir} has storage format ${format}; this build reads format ${FORMAT_VERSION}`);
+    }
+    const oit = meta(META.oit, 1);
+    this.txnCeiling = meta(META.txnCeiling, 1);
+    this.tip = new Tip(oit, this.txnCeiling);
+    for (const { key, value } of store.range('tip', { start: tipKey(oit) })) {
+      this.tip.set(tipKeyToTxn(key), value[0] as TxnState);
+    }
+    this.tipPrunedTo = oit;
+    this.nextObjectId = meta(META.nextObjectId, FIRST_USER_OBJECT_ID);
+    this.schemaVersion = meta(META.schemaVersion, 0);
+    this.nextLsn = meta(META.nextLsn, 1);
+    this.firstLsn = meta(META.firstLsn, 1);
+    store.onFlushError = (error) => this.failDirtyTransactions(error);
+    store.afterFlush = () => this.flushed();
+    store.put('meta', META.format, numberValue(FORMAT_VERSION));
+    this.loadCatalog();
+  }
+
+  /** Opens (creating if needed) the shard in `dir`. Fails if another process holds it. */
+  static async open(dir: string, options: ShardOptions = {}): Promise<Shard> {
+    mkdirSync(dir, { recursive: true });
+    const lock = ShardLock.acquire(dir);
+    try {
+      return new Shard(dir, new Store(join(dir, 'data.mdb'), options.overlayLimit), lock, options);
+    } catch (error) {
+      lock.release();
+      throw asEngineError(error);
+    }
+  }
+
+  private loadCatalog(): void {
+    const prefix = tablePrefix(SYSTEM_TABLE_ID);
+    for (const { value } of this.store.range('records', { start: prefix, end: prefixEnd(prefix) ?? undefined })) {
+      const chain = Buffer.from(value);
+      const newest = parseChain(chain).find((v) => this.tip.state(v.txn) === TxnState.Committed);
+      if (newest === undefined || newest.deleted) continue;
+      const info = compileTable(JSON.parse(payloadOf(chain, newest).toString()) as StoredTable);
+      this.byName.set(info.name, info);
+      this.byId.set(info.id, info);
+    }
+  }
+
+  // ---- transactions -------------------------------------------------------------------------
+
+  begin(options: TransactionOptions = {}): Transaction {
+    this.assertOpen();
+    const id = this.tip.allocate();
+    if (id >= this.txnCeiling) {
+      // Versions stamped with `id` may reach disk in any later flush; the ceiling rides in
+      // the same or an earlier one, so after a crash every used id is below it.
+      this.txnCeiling = id + TXN_ID_RESERVATION;
+      this.store.put('meta', META.txnCeiling, numberValue(this.txnCeiling));
+    }
+    const txn = new Transaction(this, id, options);
+    this.active.set(id, txn);
+    this.horizonCache = -1;
+    return txn;
+  }
+
+  takeSnapshot(self: number): Snapshot {
+    return Snapshot.take(self, this.tip, this.active.keys());
+  }
+
+  snapshotsChanged(): void {
+    this.horizonCache = -1;
+  }
+
+  activeTransaction(id: number): Transaction | undefined {
+    return this.active.get(id);
+  }
+
+  stats(): ShardStats {
+    return { ...this.counters, activeTransactions: this.active.size };
+  }
+
+  markers(): Markers {
+    let oat = this.tip.next;
+    for (const id of this.active.keys()) if (id < oat) oat = id;
+    return { oit: this.tip.oldestInteresting(), oat, ost: this.horizon(), next: this.tip.next };
+  }
+
+  /** The garbage-collection horizon (OST): the lowest xmin of any active snapshot. */
+  private horizon(): number {
+    if (this.horizonCache < 0) {
+      let h = this.tip.next;
+      for (const txn of this.active.values()) if (txn.snapshot.xmin < h) h = txn.snapshot.xmin;
+      this.horizonCache = h;
+    }
+    return this.horizonCache;
+  }
+
+  // ---- catalog ------------------------------------------------------------------------------
+
+  committedTable(name: string): TableInfo | undefined {
+    return this.byName.get(name);
+  }
+
+  committedTableNames(): Iterable<string> {
+    return this.byName.keys();
+  }
+
+  allocateObjectId(): number {
+    const id = this.nextObjectId++;
+    this.store.put('meta', META.nextObjectId, numberValue(this.nextObjectId));
+    return id;
+  }
+
+  private tableOfKey(key: Buffer, txn?: Transaction): TableInfo | undefined {
+    const id = key.readUInt32BE(0);
+    if (txn !== undefined) for (const info of txn.ownTables.values()) if (info?.id === id) return info;
+    return this.byId.get(id);
+  }
+
+  // ---- version maintenance ------------------------------------------------------------------
+
+  prune(versions: readonly Version[]): { kept: Version[]; removed: Version[] } {
+    if (versions.length === 0) return { kept: [], removed: [] };
+    return pruneChain(versions, this.tip, this.horizon());
+  }
+
+  /** Cooperative garbage collection: readers that pass garbage queue the record for cleanup. */
+  noteMaybeGarbage(key: Buffer, versions: readonly Version[]): void {
+    if (this.gcQueue.size >= GC_QUEUE_LIMIT || !hasGarbage(versions, this.tip, this.horizon())) return;
+    this.gcQueue.set(key.toString('latin1'), Buffer.from(key));
+    if (!this.gcScheduled) {
+      this.gcScheduled = true;
+      setImmediate(() => this.collectQueuedGarbage());
+    }
+  }
+
+  private collectQueuedGarbage(): void {
+    this.gcScheduled = false;
+    if (this.closed) return;
+    const keys = [...this.gcQueue.values()];
+    this.gcQueue.clear();
+    try {
+      for (const key of keys) this.collect(key);
+    } catch {
+      // Garbage collection is best effort: sweep will find whatever is left.
+    }
+  }
+
+  /** Removes a record's garbage versions; returns how many versions it removed. */
+  private collect(key: Buffer): { removed: number; recordRemoved: boolean } {
+    const raw = this.store.get('records', key);
+    if (raw === undefined) return { removed: 0, recordRemoved: false };
+    const chain = Buffer.from(raw);
+    const versions = parseChain(chain);
+    const { kept, removed } = this.prune(versions);
+    if (removed.length === 0) return { removed: 0, recordRemoved: false };
+    const next = assembleChain(chain, kept);
+    if (next === null) this.store.del('records', key);
+    else this.store.put('records', key, next);
+    const table = this.tableOfKey(key);
+    if (table !== undefined && key.readUInt32BE(0) !== SYSTEM_TABLE_ID) this.dropStaleIndexEntries(table, key, chain, removed, next, null);
+    return { removed: removed.length, recordRemoved: next === null };
+  }
+
+  /** Deletes index entries that only removed versions produced. */
+  dropStaleIndexEntries(table: TableInfo, key: Buffer, oldChain: Buffer, removed: readonly Version[], nextChain: Buffer | null, newRow: Row | null): void {
+    if (table.indexes.length === 0) return;
+    const pk = pkOfRecordKey(key);
+    const live = new Set<string>();
+    const keysOf = (row: Row): Buffer[] => table.indexes.map((ix) => indexEntryKey(ix, indexKeyOfRow(ix, row), pk));
+    if (newRow !== null) for (const k of keysOf(newRow)) live.add(k.toString('latin1'));
+    if (nextChain !== null) {
+      for (const v of parseChain(nextChain)) {
+        if (!v.deleted) for (const k of keysOf(decodeRow(table.types, payloadOf(nextChain, v)))) live.add(k.toString('latin1'));
+      }
+    }
+    for (const v of removed) {
+      if (v.deleted) continue;
+      for (const k of keysOf(decodeRow(table.types, payloadOf(oldChain, v)))) {
+        if (!live.has(k.toString('latin1'))) this.store.del('indexes', k);
+      }
+    }
+  }
+
+  /**
+   * Replaces `txn`'s own version of a record with `previous` (its earlier own version), or
+   * removes it when `previous` is null. Used by savepoint rollback and transaction rollback.
+   */
+  restoreOwnVersion(txn: Transaction, key: Buffer, previous: Buffer | null): void {
+    const raw = this.store.get('records', key);
+    if (raw === undefined) return;
+    const chain = Buffer.from(raw);
+    const versions = parseChain(chain);
+    if (versions[0].txn !== txn.id) return;
+    const next = assembleChain(chain, versions.slice(1), previous ?? undefined);
+    if (next === null) this.store.del('records', key);
+    else this.store.put('records', key, next);
+    const table = key.readUInt32BE(0) === SYSTEM_TABLE_ID ? undefined : this.tableOfKey(key, txn);
+    if (table === undefined) return;
+    let restoredRow: Row | null = null;
+    if (previous !== null) {
+      const [restored] = parseChain(previous);
+      if (!restored.deleted) {
+        restoredRow = decodeRow(table.types, payloadOf(previous, restored));
+        for (const ix of table.indexes) this.store.put('indexes', indexEntryKey(ix, indexKeyOfRow(ix, restoredRow), pkOfRecordKey(key)), Buffer.alloc(0));
+      }
+    }
+    this.dropStaleIndexEntries(table, key, chain, [versions[0]], next, restoredRow);
+  }
+
+  dirty(txn: Transaction): void {
+    this.dirtyTxns.add(txn);
+  }
+
+  private failDirtyTransactions(error: EngineError): void {
+    for (const txn of this.dirtyTxns) txn.fail(error);
+    this.dirtyTxns.clear();
+    // Their undo never reached disk either; they stay dead until a sweep.
+    this.awaitingSettle.length = 0;
+  }
+
+  private flushed(): void {
+    this.dirtyTxns.clear();
+    for (const id of this.awaitingSettle) this.tip.set(id, TxnState.Committed);
+    this.awaitingSettle.length = 0;
+  }
+
+  // ---- commit and rollback ------------------------------------------------------------------
+
+  commit(txn: Transaction): Promise<void> {
+    if (!txn.wroteSomething) {
+      this.counters.commits++;
+      this.endTransaction(txn, TxnState.Committed);
+      return Promise.resolve();
+    }
+    return new Promise((resolve, reject) => {
+      this.commitQueue.push({ txn, resolve, reject });
+      if (!this.commitScheduled) {
+        this.commitScheduled = true;
+        // Every transaction that asks to commit in this turn of the event loop shares one fsync.
+        setImmediate(() => this.processCommits());
+      }
+    });
+  }
+
+  private processCommits(): void {
+    this.commitScheduled = false;
+    const batch = this.commitQueue;
+    this.commitQueue = [];
+    if (batch.length === 0) return;
+    const commitTime = Date.now();
+    let lsn = this.nextLsn;
+    const entries: [number, Buffer][] = [];
+    let schemaChanged = false;
+    try {
+      for (const { txn } of batch) {
+        const changes = this.changesOf(txn);
+        for (let at = 0; at < changes.length || (at === 0 && changes.length === 0); at += CHANGES_PER_ENTRY) {
+          const chunk = changes.slice(at, at + CHANGES_PER_ENTRY);
+          entries.push([lsn++, encodeLogEntry(txn.id, commitTime, at + CHANGES_PER_ENTRY >= changes.length, chunk)]);
+        }
+        if (txn.ownTables.size > 0) schemaChanged = true;
+      }
+    } catch (error) {
+      for (const c of batch) c.reject(asEngineError(error));
+      return;
+    }
+    const schemaVersion = this.schemaVersion + (schemaChanged ? 1 : 0);
+    const firstLsn = Math.max(this.firstLsn, lsn - this.logRetention);
+    const oit = this.tip.oldestInteresting();
+    const tipPrunedTo = Math.min(oit, this.tipPrunedTo + 256 + batch.length);
+    try {
+      this.store.flush(this.durable, () => {
+        for (const { txn } of batch) this.store.putNow('tip', tipKey(txn.id), COMMITTED_BYTE);
+        for (const [at, entry] of entries) this.store.putNow('log', lsnKey(at), entry);
+        for (let old = this.firstLsn; old < firstLsn; old++) this.store.delNow('log', lsnKey(old));
+        for (let id = this.tipPrunedTo; id < tipPrunedTo; id++) this.store.delNow('tip', tipKey(id));
+        this.store.putNow('meta', META.nextLsn, numberValue(lsn));
+        this.store.putNow('meta', META.firstLsn, numberValue(firstLsn));
+        this.store.putNow('meta', META.oit, numberValue(tipPrunedTo));
+        this.store.putNow('meta', META.schemaVersion, numberValue(schemaVersion));
+      });
+    } catch (error) {
+      for (const c of batch) c.reject(error);
+      return;
+    }
+    this.counters.durableFlushes++;
+    this.counters.commits += batch.length;
+    this.nextLsn = lsn;
+    this.firstLsn = firstLsn;
+    this.tipPrunedTo = tipPrunedTo;
+    this.schemaVersion = schemaVersion;
+    for (const { txn, resolve } of batch) {
+      this.applyCatalogChanges(txn);
+      this.endTransaction(txn, TxnState.Committed);
+      if (txn.purgeOnCommit.length > 0) this.purgeObjects(txn.purgeOnCommit);
+      resolve();
+    }
+    this.maybeAutoSweep();
+  }
+
+  private maybeAutoSweep(): void {
+    if (this.sweepInterval === 0 || this.sweeping) return;
+    const oit = this.tip.oldestInteresting();
+    if (this.tip.next - oit <= this.sweepInterval || this.tip.state(oit) !== TxnState.Dead) return;
+    // Best effort in the background: a failed automatic sweep is retried after later commits.
+    this.sweep().catch(() => {});
+  }
+
+  /** The logical changes of a committing transaction: its versions and what they replaced. */
+  private changesOf(txn: Transaction): LogChange[] {
+    const changes: LogChange[] = [];
+    for (const key of txn.touched.values()) {
+      const raw = this.store.get('records', key);
+      if (raw === undefined) continue;
+      const chain = Buffer.from(raw);
+      const versions = parseChain(chain);
+      if (versions[0].txn !== txn.id) continue;
+      const own = versions[0];
+      const below = versions.slice(1).find((v) => this.tip.state(v.txn) !== TxnState.Dead);
+      const before = below === undefined || below.deleted ? null : payloadOf(chain, below);
+      const after = own.deleted ? null : payloadOf(chain, own);
+      if (before === null && after === null) continue;
+      changes.push({ tableId: key.readUInt32BE(0), key: pkOfRecordKey(key), before, after });
+    }
+    return changes;
+  }
+
+  private applyCatalogChanges(txn: Transaction): void {
+    for (const [name, info] of txn.ownTables) {
+      const old = this.byName.get(name);
+      if (old !== undefined) this.byId.delete(old.id);
+      if (info === null) this.byName.delete(name);
+      else {
+        this.byName.set(name, info);
+        this.byId.set(info.id, info);
+      }
+    }
+  }
+
+  rollback(txn: Transaction): void {
+    this.counters.rollbacks++;
+    this.tip.set(txn.id, TxnState.Dead);
+    let undone = true;
+    try {
+      for (const key of txn.touched.values()) this.restoreOwnVersion(txn, key, null);
+    } catch {
+      undone = false; // its versions stay dead; sweep removes them
+    }
+    if (undone && txn.wroteSomething) this.awaitingSettle.push(txn.id);
+    this.endTransaction(txn, undone && !txn.wroteSomething ? TxnState.Committed : TxnState.Dead);
+  }
+
+  private endTransaction(txn: Transaction, state: TxnState): void {
+    this.tip.set(txn.id, state);
+    this.active.delete(txn.id);
+    this.dirtyTxns.delete(txn);
+    this.tableLocks.releaseAll(txn, txn.lockedTables);
+    this.horizonCache = -1;
+    txn.finish();
+  }
+
+  /** Removes the stored rows and index entries of dropped tables and indexes, in the background. */
+  private purgeObjects(ids: readonly number[]): void {
+    const step = (): void => {
+      if (this.closed) return;
+      let budget = 5000;
+      for (const id of ids) {
+        for (const db of ['records', 'indexes'] as const) {
+          const prefix = tablePrefix(id);
+          const keys: Buffer[] = [];
+          for (const { key } of this.store.range(db, { start: prefix, end: prefixEnd(prefix) ?? undefined })) {
+            keys.push(Buffer.from(key));
+            if (keys.length >= budget) break;
+          }
+          for (const key of keys) this.store.del(db, key);
+          budget -= keys.length;
+          if (budget <= 0) {
+            setImmediate(step);
+            return;
+          }
+        }
+      }
+    };
+    setImmediate(step);
+  }
+
+  // ---- sweep --------------------------------------------------------------------------------
+
+  /**
+   * Visits every record, removes every version no snapshot can see (and rows and index
+   * entries of dropped objects), then settles the dead transactions found at the start so
+   * the OIT advances, and prunes the on-disk TIP below it.
+   */
+  async sweep(): Promise<SweepReport> {
+    this.assertOpen();
+    if (this.sweeping) throw new EngineError(SqlState.objectInUse, `a sweep of shard ${this.dir} is already running`);
+    this.sweeping = true;
+    try {
+      return await this.sweepOnce();
+    } finally {
+      this.sweeping = false;
+    }
+  }
+
+  private async sweepOnce(): Promise<SweepReport> {
+    const startNext = this.tip.next;
+    const deadAtStart = this.tip.deadIn(this.tip.oit, startNext);
+    const known = (id: number): boolean => {
+      if (id === SYSTEM_TABLE_ID || this.byId.has(id)) return true;
+      for (const txn of this.active.values()) for (const info of txn.ownTables.values()) if (info?.id === id) return true;
+      for (const txn of this.active.values()) for (const info of txn.ownTables.values()) if (info?.indexes.some((ix) => ix.id === id)) return true;
+      for (const info of this.byId.values()) if (info.indexes.some((ix) => ix.id === id)) return true;
+      return false;
+    };
+    let recordsVisited = 0;
+    let versionsRemoved = 0;
+    let recordsRemoved = 0;
+    let orphansRemoved = 0;
+    for (const db of ['records', 'indexes'] as const) {
+      let start: Buffer | undefined = Buffer.alloc(0);
+      while (start !== undefined) {
+        const keys: Buffer[] = [];
+        for (const { key } of this.store.range(db, { start })) {
+          keys.push(Buffer.from(key));
+          if (keys.length >= 1000) break;
+        }
+        start = keys.length === 1000 ? Buffer.concat([keys[999], Buffer.from([0])]) : undefined;
+        for (const key of keys) {
+          if (!known(key.readUInt32BE(0))) {
+            this.store.del(db, key);
+            orphansRemoved++;
+          } else if (db === 'records') {
+            recordsVisited++;
+            const { removed, recordRemoved } = this.collect(key);
+            versionsRemoved += removed;
+            if (recordRemoved) recordsRemoved++;
+          }
+        }
+        await new Promise((resolve) => setImmediate(resolve));
+        this.assertOpen();
+      }
+    }
+    this.store.flush();
+    for (const id of deadAtStart) this.tip.set(id, TxnState.Committed);
+    const oit = this.tip.oldestInteresting();
+    this.store.flush(false, () => {
+      for (let id = this.tipPrunedTo; id < oit; id++) this.store.delNow('tip', tipKey(id));
+      this.store.putNow('meta', META.oit, numberValue(oit));
+    });
+    this.tipPrunedTo = oit;
+    return { recordsVisited, versionsRemoved, recordsRemoved, orphansRemoved, oit };
+  }
+
+  // ---- write-after log ----------------------------------------------------------------------
+
+  /** The retained log: `first` is the oldest LSN still readable, `next` the next to be written. */
+  logBounds(): { first: number; next: number } {
+    return { first: this.firstLsn, next: this.nextLsn };
+  }
+
+  /** Streams log entries from `fromLsn` (inclusive) in LSN order. */
+  *readLog(fromLsn: number): Generator<LogEntry> {
+    this.assertOpen();
+    if (fromLsn < this.firstLsn) {
+      throw new EngineError(SqlState.objectNotInPrerequisiteState, `LSN ${fromLsn} is no longer retained; the oldest retained LSN is ${this.firstLsn}`);
+    }
+    for (const { key, value } of this.store.range('log', { start: lsnKey(fromLsn) })) {
+      yield decodeLogEntry(lsnOfKey(key), value);
+    }
+  }
+
+  // ---- copies and lifecycle -----------------------------------------------------------------
+
+  /** Copies the shard consistently while it stays in use; the copy opens as a valid shard. */
+  async hotCopy(targetDir: string): Promise<void> {
+    this.assertOpen();
+    mkdirSync(targetDir, { recursive: true });
+    await this.store.backup(join(targetDir, 'data.mdb'));
+  }
+
+  /** Rolls back whatever is still active, flushes and releases the shard. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    while (this.commitScheduled || this.commitQueue.length > 0) await new Promise((resolve) => setImmediate(resolve));
+    for (const txn of [...this.active.values()]) await txn.rollback();
+    this.closed = true;
+    try {
+      this.store.flush();
+    } finally {
+      await this.store.close();
+      this.lock.release();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new EngineError(SqlState.objectNotInPrerequisiteState, `shard ${this.dir} is closed`);
+  }
+}

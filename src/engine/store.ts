@@ -1,0 +1,208 @@
+/**
+ * The shard's LMDB environment and its write overlay.
+ *
+ * Every mutation is first recorded in an in-memory overlay (one map per sub-database) and
+ * reaches LMDB in a batch: at the end of the event-loop turn, before a range scan, when the
+ * overlay grows past `overlayLimit`, or inside a durable commit. This turns thousands of
+ * record-version writes into one LMDB write transaction, which is what makes bulk loads fast;
+ * point reads consult the overlay first, so every caller sees its own writes at once.
+ *
+ * Nothing in the overlay is ever the only copy of committed data: a commit flushes the
+ * overlay inside the same LMDB transaction that flips the transaction inventory, so losing
+ * the overlay in a crash loses only uncommitted versions, which recovery ignores anyway.
+ *
+ * Sub-databases: `records` (record version chains), `indexes` (secondary index entries),
+ * `tip` (transaction inventory), `log` (write-after log), `meta` (markers and counters).
+ */
+import { open, type Database, type RootDatabase } from 'lmdb';
+import { EngineError, SqlState } from './errors.ts';
+
+/** LMDB flags for lmdb-js `transactionSync`: abortable, and commit without fsync. */
+const TXN_ABORTABLE = 0x1;
+const TXN_SYNCHRONOUS_COMMIT = 0x2;
+const TXN_NO_SYNC_FLUSH = 0x10000;
+
+/** LMDB's largest key with the default 4 KiB page. */
+export const MAX_KEY_BYTES = 1978;
+
+export type SubDb = 'records' | 'indexes' | 'tip' | 'log' | 'meta';
+const SUB_DBS: readonly SubDb[] = ['records', 'indexes', 'tip', 'log', 'meta'];
+
+interface PendingWrite {
+  readonly key: Buffer;
+  readonly value: Buffer | null; // null = delete
+}
+
+export interface RangeOptions {
+  /** Inclusive lower bound (forward) or inclusive upper bound (reverse). */
+  readonly start?: Buffer;
+  /** Exclusive bound on the other side. */
+  readonly end?: Buffer;
+  readonly reverse?: boolean;
+}
+
+export class Store {
+  readonly env: RootDatabase;
+  private readonly dbs: Record<SubDb, Database<Buffer, Buffer>>;
+  private readonly overlay: Record<SubDb, Map<string, PendingWrite>>;
+  private overlaySize = 0;
+  private flushScheduled = false;
+  /**
+   * Called when a flush fails: the overlay's writes are gone, so the transactions that made
+   * them must be failed by the owner.
+   */
+  onFlushError: (error: EngineError) => void = () => {};
+  /** Called after every successful flush: everything staged so far is in LMDB. */
+  afterFlush: () => void = () => {};
+
+  constructor(path: string, private readonly overlayLimit = 4096) {
+    this.env = open({
+      path,
+      maxDbs: 12,
+      // We decide per transaction whether to fsync; overlapping sync would acknowledge a
+      // commit before it is durable.
+      overlappingSync: false,
+      noMemInit: true,
+      pageSize: 4096,
+    });
+    const dbs = {} as Record<SubDb, Database<Buffer, Buffer>>;
+    const overlay = {} as Record<SubDb, Map<string, PendingWrite>>;
+    for (const name of SUB_DBS) {
+      dbs[name] = this.env.openDB<Buffer, Buffer>({ name, keyEncoding: 'binary', encoding: 'binary' });
+      overlay[name] = new Map();
+    }
+    this.dbs = dbs;
+    this.overlay = overlay;
+  }
+
+  /**
+   * The current value of a key, overlay first. The returned buffer may be shared scratch
+   * space that the next `get` overwrites: copy it (`Buffer.from`) to keep it.
+   */
+  get(db: SubDb, key: Buffer): Buffer | undefined {
+    if (this.overlaySize > 0) {
+      const pending = this.overlay[db].get(key.toString('latin1'));
+      if (pending !== undefined) return pending.value ?? undefined;
+    }
+    return this.dbs[db].getBinaryFast(key) as Buffer | undefined;
+  }
+
+  put(db: SubDb, key: Buffer, value: Buffer): void {
+    this.stage(db, key, value);
+  }
+
+  del(db: SubDb, key: Buffer): void {
+    this.stage(db, key, null);
+  }
+
+  private stage(db: SubDb, key: Buffer, value: Buffer | null): void {
+    const map = this.overlay[db];
+    const k = key.toString('latin1');
+    if (!map.has(k)) this.overlaySize++;
+    map.set(k, { key, value });
+    if (this.overlaySize >= this.overlayLimit) this.flush();
+    else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.backgroundFlush());
+    }
+  }
+
+  private backgroundFlush(): void {
+    this.flushScheduled = false;
+    if (this.overlaySize === 0) return;
+    try {
+      this.flush();
+    } catch {
+      // flush() has already reported the failure through onFlushError.
+    }
+  }
+
+  /**
+   * Iterates LMDB in key order. The overlay is flushed first so the iterator sees every
+   * write made before it started; the iterator then keeps its LMDB snapshot.
+   */
+  range(db: SubDb, options: RangeOptions): Iterable<{ key: Buffer; value: Buffer }> {
+    this.flush();
+    return this.dbs[db].getRange({
+      start: options.start,
+      end: options.end,
+      reverse: options.reverse ?? false,
+    }) as Iterable<{ key: Buffer; value: Buffer }>;
+  }
+
+  /**
+   * Writes the overlay (and whatever `extra` writes) in one LMDB transaction. `durable`
+   * fsyncs before returning. On failure nothing of the batch is applied, the overlay is
+   * dropped (its writes belonged to transactions the caller must fail) and the error is
+   * thrown as an EngineError with a PostgreSQL SQLSTATE.
+   */
+  flush(durable = false, extra?: () => void): void {
+    if (this.overlaySize === 0 && extra === undefined) return;
+    const flags = durable ? TXN_ABORTABLE | TXN_SYNCHRONOUS_COMMIT : TXN_ABORTABLE | TXN_NO_SYNC_FLUSH;
+    try {
+      this.env.transactionSync(() => {
+        for (const name of SUB_DBS) {
+          const map = this.overlay[name];
+          if (map.size === 0) continue;
+          const target = this.dbs[name];
+          for (const { key, value } of map.values()) {
+            if (value === null) target.removeSync(key);
+            else target.putSync(key, value);
+          }
+        }
+        extra?.();
+      }, flags);
+    } catch (error) {
+      this.clearOverlay();
+      const failure = asEngineError(error);
+      this.onFlushError(failure);
+      throw failure;
+    }
+    this.clearOverlay();
+    this.afterFlush();
+  }
+
+  /** Direct writes for use inside a `flush(…, extra)` callback only. */
+  putNow(db: SubDb, key: Buffer, value: Buffer): void {
+    this.dbs[db].putSync(key, value);
+  }
+
+  delNow(db: SubDb, key: Buffer): void {
+    this.dbs[db].removeSync(key);
+  }
+
+  private clearOverlay(): void {
+    for (const name of SUB_DBS) this.overlay[name].clear();
+    this.overlaySize = 0;
+  }
+
+  /** Consistent copy of the environment while it is in use (LMDB's mdb_env_copy). */
+  async backup(targetFile: string): Promise<void> {
+    this.flush();
+    await this.env.backup(targetFile, false);
+  }
+
+  async close(): Promise<void> {
+    await this.env.close();
+  }
+}
+
+/** Maps LMDB and OS failures onto PostgreSQL SQLSTATEs. */
+export function asEngineError(error: unknown): EngineError {
+  if (error instanceof EngineError) return error;
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown })?.code;
+  if (code === 'ENOSPC' || /ENOSPC|No space left on device|MDB_MAP_FULL/i.test(message)) {
+    return new EngineError(SqlState.diskFull, 'could not write to the shard: no space left on device', {
+      hint: 'Free disk space; the shard stays usable for reads and for writes once space is available.',
+      cause: error,
+    });
+  }
+  if (/MDB_CORRUPTED|MDB_PAGE_NOTFOUND|MDB_INVALID/i.test(message)) {
+    return new EngineError(SqlState.dataCorrupted, `shard storage is corrupt: ${message}`, { cause: error });
+  }
+  if (/MDB_BAD_VALSIZE|key.*(too large|size)/i.test(message)) {
+    return new EngineError(SqlState.programLimitExceeded, `key too large for storage: ${message}`, { cause: error });
+  }
+  return new EngineError(SqlState.internalError, `storage error: ${message}`, { cause: error });
+}
