@@ -39,6 +39,7 @@ export const SqlState = {
   invalidTableDefinition: '42P16',
   invalidParameterValue: '22023',
   invalidTextRepresentation: '22P02',
+  characterNotInRepertoire: '22021',
   numericValueOutOfRange: '22003',
   stringDataRightTruncation: '22001',
   invalidTransactionState: '25000',

@@ -84,7 +84,10 @@ export class Store {
       const pending = this.overlay[db].get(key.toString('latin1'));
       if (pending !== undefined) return pending.value ?? undefined;
     }
-    return this.dbs[db].getBinaryFast(key) as Buffer | undefined;
+    const fast = this.dbs[db].getBinaryFast(key) as Buffer | undefined;
+    // lmdb-js answers from one global buffer whose `length` is patched to the value's size;
+    // a real view of just the value keeps Buffer.from, DataView and byteLength honest.
+    return fast === undefined ? undefined : fast.subarray(0, fast.length);
   }
 
   put(db: SubDb, key: Buffer, value: Buffer): void {

@@ -239,6 +239,7 @@ describe('savepoints and rollback', () => {
     await user.update('acct', [1], (r) => r);
     const ddl = shard.begin({ lockTimeoutMs: 100 });
     await expectCode(ddl.dropTable('acct'), '55P03');
+    await ddl.rollback(); // a failed statement leaves its transaction holding its locks until it ends
     await user.commit();
     const ddl2 = shard.begin();
     await ddl2.dropTable('acct');
