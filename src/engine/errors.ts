@@ -25,6 +25,7 @@ export const SqlState = {
   lockNotAvailable: '55P03',
   objectInUse: '55006',
   diskFull: '53100',
+  ioError: '58030',
   outOfMemory: '53200',
   programLimitExceeded: '54000',
   dataCorrupted: 'XX001',

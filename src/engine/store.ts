@@ -14,6 +14,8 @@
  * Sub-databases: `records` (record version chains), `indexes` (secondary index entries),
  * `tip` (transaction inventory), `log` (write-after log), `meta` (markers and counters).
  */
+import { statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { open, type Database, type RootDatabase } from 'lmdb';
 import { EngineError, SqlState } from './errors.ts';
 
@@ -55,7 +57,7 @@ export class Store {
   /** Called after every successful flush: everything staged so far is in LMDB. */
   afterFlush: () => void = () => {};
 
-  constructor(path: string, private readonly overlayLimit = 4096) {
+  constructor(private readonly path: string, private readonly overlayLimit = 4096) {
     this.env = open({
       path,
       maxDbs: 12,
@@ -157,7 +159,7 @@ export class Store {
       }, flags);
     } catch (error) {
       this.clearOverlay();
-      const failure = asEngineError(error);
+      const failure = asEngineError(error, dirname(this.path));
       this.onFlushError(failure);
       throw failure;
     }
@@ -190,17 +192,34 @@ export class Store {
   }
 }
 
-/** Maps LMDB and OS failures onto PostgreSQL SQLSTATEs. */
-export function asEngineError(error: unknown): EngineError {
+/**
+ * Below this much free space an I/O error counts as a full disk: writes through LMDB's map
+ * on a full filesystem surface as EIO rather than ENOSPC.
+ */
+const NEARLY_FULL_BYTES = 64 * 1024 * 1024;
+
+function nearlyFull(dir: string): boolean {
+  try {
+    const fs = statfsSync(dir);
+    return fs.bavail * fs.bsize < NEARLY_FULL_BYTES;
+  } catch {
+    return false;
+  }
+}
+
+/** Maps LMDB and OS failures onto PostgreSQL SQLSTATEs; `dir` is where the shard lives. */
+export function asEngineError(error: unknown, dir?: string): EngineError {
   if (error instanceof EngineError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const code = (error as { code?: unknown })?.code;
-  if (code === 'ENOSPC' || /ENOSPC|No space left on device|MDB_MAP_FULL/i.test(message)) {
+  const ioError = code === 'EIO' || code === 5 || /Input\/output error|EIO/i.test(message);
+  if (code === 'ENOSPC' || /ENOSPC|No space left on device|MDB_MAP_FULL/i.test(message) || (ioError && dir !== undefined && nearlyFull(dir))) {
     return new EngineError(SqlState.diskFull, 'could not write to the shard: no space left on device', {
       hint: 'Free disk space; the shard stays usable for reads and for writes once space is available.',
       cause: error,
     });
   }
+  if (ioError) return new EngineError(SqlState.ioError, `could not write to the shard: ${message}`, { cause: error });
   if (/MDB_CORRUPTED|MDB_PAGE_NOTFOUND|MDB_INVALID/i.test(message)) {
     return new EngineError(SqlState.dataCorrupted, `shard storage is corrupt: ${message}`, { cause: error });
   }
