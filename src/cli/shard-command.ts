@@ -27,9 +27,9 @@ export async function shardCommand(argv: readonly string[]): Promise<number> {
     process.stderr.write(`scratchbird shard ${action}: missing argument\n\n${USAGE}`);
     return 2;
   }
-  const shard = await Shard.open(dir);
+  const shard = await Shard.open(dir, { create: false });
   try {
-    if (action === 'info') return info(shard, dir, values.json === true);
+    if (action === 'info') return await info(shard, dir, values.json === true);
     if (action === 'sweep') {
       process.stdout.write(`sweeping ${dir} …\n`);
       const report = await shard.sweep();
@@ -49,19 +49,20 @@ export async function shardCommand(argv: readonly string[]): Promise<number> {
   }
 }
 
-function info(shard: Shard, dir: string, json: boolean): number {
+async function info(shard: Shard, dir: string, json: boolean): Promise<number> {
   const tx = shard.begin({ readOnly: true });
   const tables = tx.tableNames().map((name) => {
     const t = tx.table(name);
     return { name, id: t.id, columns: t.stored.columns.map((c) => `${c.name} ${c.type}`), primaryKey: t.stored.primaryKey, indexes: t.indexes.map((ix) => ix.name) };
   });
+  await tx.commit(); // so the markers below do not count this reader as active
   const report = { dir, bytes: statSync(join(dir, 'data.mdb')).size, schemaVersion: shard.schemaVersion, markers: shard.markers(), log: shard.logBounds(), tables };
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else {
     const { oit, oat, ost, next } = report.markers;
     process.stdout.write(`shard ${dir}: ${report.bytes} bytes, schema version ${report.schemaVersion}\n`);
     process.stdout.write(`transactions: OIT ${oit}  OAT ${oat}  OST ${ost}  next ${next}\n`);
-    process.stdout.write(`write-after log: LSN ${report.log.first} … ${report.log.next - 1}\n`);
+    process.stdout.write(`write-after log: ${report.log.next > report.log.first ? `LSN ${report.log.first} … ${report.log.next - 1}` : 'empty'}\n`);
     for (const t of tables) process.stdout.write(`table ${t.name} (${t.columns.join(', ')}) primary key (${t.primaryKey.join(', ')})${t.indexes.length ? ` indexes ${t.indexes.join(', ')}` : ''}\n`);
   }
   return 0;

@@ -26,6 +26,7 @@ export const SqlState = {
   objectInUse: '55006',
   diskFull: '53100',
   ioError: '58030',
+  undefinedFile: '58P01',
   outOfMemory: '53200',
   programLimitExceeded: '54000',
   dataCorrupted: 'XX001',

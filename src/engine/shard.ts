@@ -3,7 +3,7 @@
  * the transaction inventory, active transactions, group commit, garbage collection, sweep,
  * the write-after log and hot copies. See `index.ts` for the API as callers use it.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError, SqlState } from './errors.ts';
 import { prefixEnd } from './key-codec.ts';
@@ -46,6 +46,8 @@ export interface ShardOptions {
    * next id (20,000, Firebird's default); 0 disables.
    */
   readonly sweepInterval?: number;
+  /** Create the shard if `dir` holds none (default true); false fails with 58P01 instead. */
+  readonly create?: boolean;
 }
 
 export interface Markers {
@@ -185,6 +187,9 @@ export class Shard implements ShardCore {
 
   /** Opens (creating if needed) the shard in `dir`. Fails if another process holds it. */
   static async open(dir: string, options: ShardOptions = {}): Promise<Shard> {
+    if (options.create === false && !existsSync(join(dir, 'data.mdb'))) {
+      throw new EngineError(SqlState.undefinedFile, `no shard in ${dir}`, { hint: 'A shard directory holds a data.mdb file.' });
+    }
     mkdirSync(dir, { recursive: true });
     const lock = ShardLock.acquire(dir);
     try {
