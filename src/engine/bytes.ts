@@ -4,6 +4,13 @@
  */
 import { EngineError, SqlState } from './errors.ts';
 
+/** A copy of `bytes` as a Buffer (faster than Buffer.from, which walks typed arrays generically). */
+export function copyOf(bytes: Uint8Array): Buffer {
+  const out = Buffer.allocUnsafe(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
 export class ByteWriter {
   private buf = Buffer.allocUnsafe(256);
   at = 0;
@@ -86,6 +93,17 @@ export class ByteWriter {
     this.at += this.buf.write(value, this.at, 'utf8');
   }
 
+  /** Appends `source[start…]` without making a view of it. */
+  bytesOf(source: Buffer, start: number): void {
+    this.ensure(source.length - start);
+    this.at += source.copy(this.buf, this.at, start);
+  }
+
+  /** Overwrites a u32 already written (counts known only at the end). */
+  patchU32(offset: number, value: number): void {
+    this.buf.writeUInt32BE(value, offset);
+  }
+
   /** Sets bits in a byte already written (null bitmaps are filled in after their values start). */
   orByte(offset: number, bits: number): void {
     this.buf[offset] |= bits;
@@ -96,9 +114,16 @@ export class ByteWriter {
     for (let i = from; i < this.at; i++) this.buf[i] = ~this.buf[i] & 0xff;
   }
 
+  /** What was written, in place: valid until the writer is next used. */
+  view(): Buffer {
+    return this.buf.subarray(0, this.at);
+  }
+
   /** A copy of what was written. */
   take(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.at));
+    const out = Buffer.allocUnsafe(this.at);
+    this.buf.copy(out, 0, 0, this.at);
+    return out;
   }
 }
 
@@ -108,7 +133,7 @@ export class ByteReader {
   at = 0;
 
   constructor(bytes: Uint8Array, private readonly what: string) {
-    this.buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.buf = bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   get done(): boolean {

@@ -10,9 +10,9 @@
  * name lookups, built once per schema version.
  */
 import { EngineError, SqlState } from './errors.ts';
-import { encodeKey, type KeyPart } from './key-codec.ts';
+import { keyScratch, writeKeyParts, type KeyPart } from './key-codec.ts';
 import { MAX_KEY_BYTES } from './store.ts';
-import { parseType, formatType, type ColumnType, type Row } from './types.ts';
+import { parseType, formatType, type ColumnType, type Row, type Value } from './types.ts';
 
 export const SYSTEM_TABLE_ID = 0;
 /** Object ids below this are reserved for the system. */
@@ -159,11 +159,25 @@ export function tablePrefix(tableId: number): Buffer {
 }
 
 export function recordKey(tableId: number, pk: Uint8Array): Buffer {
-  const key = objectPrefix(tableId, pk);
-  if (key.length > MAX_KEY_BYTES) {
-    throw new EngineError(SqlState.programLimitExceeded, `primary key of ${pk.length} bytes exceeds the maximum of ${MAX_KEY_BYTES - 4} bytes`);
-  }
-  return key;
+  if (4 + pk.length > MAX_KEY_BYTES) throw primaryKeyTooLarge(pk.length);
+  return objectPrefix(tableId, pk);
+}
+
+function primaryKeyTooLarge(bytes: number): EngineError {
+  return new EngineError(SqlState.programLimitExceeded, `primary key of ${bytes} bytes exceeds the maximum of ${MAX_KEY_BYTES - 4} bytes`);
+}
+
+/**
+ * The record key for primary-key values, or for a whole row with `columns` = the table's
+ * primary-key columns: built in one pass, with one allocation (this is on every read and write).
+ * A `transient` key lives in scratch memory that the next key overwrites: for a lookup only.
+ */
+export function recordKeyOf(table: TableInfo, values: readonly Value[], columns?: readonly number[], transient = false): Buffer {
+  const w = keyScratch.reset();
+  w.u32(table.id);
+  writeKeyParts(w, table.pkParts, values, table.pkParts.length, columns);
+  if (w.at > MAX_KEY_BYTES) throw primaryKeyTooLarge(w.at - 4);
+  return transient ? w.view() : w.take();
 }
 
 export function systemRecordKey(objectId: number): Buffer {
@@ -172,9 +186,12 @@ export function systemRecordKey(objectId: number): Buffer {
   return objectPrefix(SYSTEM_TABLE_ID, id);
 }
 
+/** A record key is the table id (u32) and then the primary-key bytes. */
+export const RECORD_KEY_PREFIX_BYTES = 4;
+
 /** The primary-key bytes of a record key. */
-export function pkOfRecordKey(key: Uint8Array): Uint8Array {
-  return key.subarray(4);
+export function pkOfRecordKey(key: Buffer): Buffer {
+  return key.subarray(RECORD_KEY_PREFIX_BYTES);
 }
 
 /**
@@ -182,18 +199,18 @@ export function pkOfRecordKey(key: Uint8Array): Uint8Array {
  * the primary key can be cut back out. Index keys and primary keys are prefix-free, so the
  * trailing length never changes the entry order.
  */
-export function indexEntryKey(index: IndexInfo, idxKey: Uint8Array, pk: Uint8Array): Buffer {
-  const key = Buffer.allocUnsafe(4 + idxKey.length + pk.length + 2);
-  key.writeUInt32BE(index.id, 0);
-  key.set(idxKey, 4);
-  key.set(pk, 4 + idxKey.length);
-  key.writeUInt16BE(pk.length, key.length - 2);
-  if (key.length > MAX_KEY_BYTES) {
-    throw new EngineError(SqlState.programLimitExceeded, `index row size ${key.length} exceeds maximum ${MAX_KEY_BYTES} for index "${index.name}"`, {
+export function indexEntryKey(index: IndexInfo, row: Row, pk: Uint8Array): Buffer {
+  const w = keyScratch.reset();
+  w.u32(index.id);
+  writeKeyParts(w, index.parts, row, index.parts.length, index.columns);
+  w.bytes(pk);
+  w.u16(pk.length);
+  if (w.at > MAX_KEY_BYTES) {
+    throw new EngineError(SqlState.programLimitExceeded, `index row size ${w.at} exceeds maximum ${MAX_KEY_BYTES} for index "${index.name}"`, {
       hint: 'Values larger than about 1.9 kB cannot be indexed.',
     });
   }
-  return key;
+  return w.take();
 }
 
 export function pkOfIndexEntry(entry: Uint8Array): Uint8Array {
@@ -207,11 +224,9 @@ export function indexKeyOfEntry(entry: Uint8Array): Uint8Array {
 }
 
 export function indexKeyOfRow(index: IndexInfo, row: Row): Buffer {
-  return encodeKey(index.parts, index.columns.map((c) => row[c]));
-}
-
-export function pkOfRow(table: TableInfo, row: Row): Buffer {
-  return encodeKey(table.pkParts, table.pkColumns.map((c) => row[c]));
+  const w = keyScratch.reset();
+  writeKeyParts(w, index.parts, row, index.parts.length, index.columns);
+  return w.take();
 }
 
 /** NULLs are distinct in unique indexes (PostgreSQL's default), so such keys never conflict. */

@@ -28,7 +28,7 @@
  * - arrays: each element as 0x01 value or 0x02 for NULL (NULL elements sort last, as in
  *   PostgreSQL), ended by 0x00, so a shorter array sorts before its extensions.
  */
-import { ByteReader, ByteWriter } from './bytes.ts';
+import { ByteReader, ByteWriter, copyOf } from './bytes.ts';
 import { formatDecimal, parseDecimal, type Decimal } from './decimal.ts';
 import { EngineError, SqlState } from './errors.ts';
 import { checkValue, type ColumnType, type Interval, type Value } from './types.ts';
@@ -43,17 +43,27 @@ export interface KeyPart {
 const NULL_FIRST = 0x00;
 const PRESENT = 0x01;
 const NULL_LAST = 0x02;
-const keyWriter = new ByteWriter();
+/** Scratch space for building keys; `take()` copies out, so callers never share it. */
+export const keyScratch = new ByteWriter();
 
 /** Encodes values for a prefix of the key's parts (all parts for a full key). */
 export function encodeKey(parts: readonly KeyPart[], values: readonly Value[]): Buffer {
   if (values.length > parts.length) {
     throw new EngineError(SqlState.invalidParameterValue, `key has ${parts.length} columns, got ${values.length} values`);
   }
-  const w = keyWriter.reset();
-  for (let i = 0; i < values.length; i++) {
+  const w = keyScratch.reset();
+  writeKeyParts(w, parts, values, values.length);
+  return w.take();
+}
+
+/**
+ * Appends the first `count` parts of a key to `w`. Part i's value is `values[columns[i]]`,
+ * or `values[i]` without `columns`, so a row's key columns encode without being copied out.
+ */
+export function writeKeyParts(w: ByteWriter, parts: readonly KeyPart[], values: readonly Value[], count: number, columns?: readonly number[]): void {
+  for (let i = 0; i < count; i++) {
     const part = parts[i];
-    const value = values[i];
+    const value = values[columns === undefined ? i : columns[i]];
     if (value === null) {
       w.u8(part.nullsFirst === true ? NULL_FIRST : NULL_LAST);
       continue;
@@ -64,7 +74,6 @@ export function encodeKey(parts: readonly KeyPart[], values: readonly Value[]): 
     writeKeyValue(w, part.type, value);
     if (part.desc === true) w.invertFrom(from);
   }
-  return w.take();
 }
 
 /**
@@ -102,7 +111,7 @@ export function decodeKey(parts: readonly KeyPart[], bytes: Uint8Array): Value[]
 export function prefixEnd(prefix: Uint8Array): Buffer | null {
   for (let i = prefix.length - 1; i >= 0; i--) {
     if (prefix[i] !== 0xff) {
-      const end = Buffer.from(prefix.subarray(0, i + 1));
+      const end = copyOf(prefix.subarray(0, i + 1));
       end[i]++;
       return end;
     }

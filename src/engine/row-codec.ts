@@ -14,7 +14,7 @@
  * `count` lets a table gain columns without rewriting rows: columns past a stored row's count
  * read as NULL. Decoding checks every length against the buffer and fails with XX001.
  */
-import { ByteReader, ByteWriter } from './bytes.ts';
+import { ByteReader, ByteWriter, copyOf } from './bytes.ts';
 import { formatDecimal, parseDecimal } from './decimal.ts';
 import { checkValue, type ColumnType, type Interval, type Row, type ScalarType, type Value } from './types.ts';
 
@@ -141,7 +141,7 @@ function readValue(r: ByteReader, type: ColumnType): Value {
     case 'varchar':
     case 'char':
     case 'jsonb': return r.utf8(r.varint());
-    case 'bytea': return Buffer.from(r.view(r.varint()));
+    case 'bytea': return copyOf(r.view(r.varint()));
     case 'numeric': return readNumeric(new ByteReader(r.view(r.varint()), 'numeric value'));
     case 'array': {
       const inner = new ByteReader(r.view(r.varint()), 'array value');

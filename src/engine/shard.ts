@@ -5,13 +5,13 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { copyOf } from './bytes.ts';
 import { EngineError, SqlState } from './errors.ts';
 import { prefixEnd } from './key-codec.ts';
 import { decodeRow } from './row-codec.ts';
 import {
   compileTable,
   indexEntryKey,
-  indexKeyOfRow,
   pkOfRecordKey,
   SYSTEM_TABLE_ID,
   FIRST_USER_OBJECT_ID,
@@ -25,7 +25,7 @@ import { Store, asEngineError } from './store.ts';
 import { Tip, TxnState, tipKey, tipKeyToTxn } from './tip.ts';
 import { Transaction, type TransactionOptions } from './transaction.ts';
 import { assembleChain, parseChain, payloadOf, type Version } from './versions.ts';
-import { CHANGES_PER_ENTRY, decodeLogEntry, encodeLogEntry, lsnKey, lsnOfKey, type LogChange, type LogEntry } from './wal.ts';
+import { CommitLogWriter, decodeLogEntry, lsnKey, lsnOfKey, type LogEntry } from './wal.ts';
 import { ShardLock } from './shard-lock.ts';
 import type { Row } from './types.ts';
 
@@ -39,7 +39,10 @@ export interface ShardOptions {
   readonly lockTimeoutMs?: number;
   /** How many write-after log entries to retain (100,000). */
   readonly logRetention?: number;
-  /** Staged writes that force a flush to LMDB (4,096). */
+  /**
+   * Staged writes that force a flush to LMDB (65,536). Larger batches rewrite fewer B-tree
+   * pages per row: bulk loads measured 61k rows/s at 4,096 and 79k at 131,072.
+   */
   readonly overlayLimit?: number;
   /**
    * Start a sweep by itself when a dead transaction holds the OIT this many ids behind the
@@ -108,6 +111,8 @@ export interface ShardCore {
   committedTable(name: string): TableInfo | undefined;
   committedTableNames(): Iterable<string>;
   allocateObjectId(): number;
+  mayHoldRecord(tableId: number, key: Buffer): boolean;
+  recordCreated(key: Buffer): void;
   activeTransaction(id: number): Transaction | undefined;
   prune(versions: readonly Version[]): { kept: Version[]; removed: Version[] };
   noteMaybeGarbage(key: Buffer, versions: readonly Version[]): void;
@@ -137,6 +142,8 @@ export class Shard implements ShardCore {
   private readonly active = new Map<number, Transaction>();
   private readonly byName = new Map<string, TableInfo>();
   private readonly byId = new Map<number, TableInfo>();
+  /** Per table: the highest record key it has had (null: none), once looked up. */
+  private readonly lastRecordKey = new Map<number, Buffer | null>();
   private txnCeiling: number;
   private nextObjectId: number;
   private nextLsn: number;
@@ -203,7 +210,7 @@ export class Shard implements ShardCore {
   private loadCatalog(): void {
     const prefix = tablePrefix(SYSTEM_TABLE_ID);
     for (const { value } of this.store.range('records', { start: prefix, end: prefixEnd(prefix) ?? undefined })) {
-      const chain = Buffer.from(value);
+      const chain = copyOf(value);
       const newest = parseChain(chain).find((v) => this.tip.state(v.txn) === TxnState.Committed);
       if (newest === undefined || newest.deleted) continue;
       const info = compileTable(JSON.parse(payloadOf(chain, newest).toString()) as StoredTable);
@@ -277,6 +284,38 @@ export class Shard implements ShardCore {
     return id;
   }
 
+  /**
+   * False when `key` sorts after every record its table has ever had, so an insert need not
+   * look it up: appends (serial keys, bulk loads) then cost no LMDB read.
+   */
+  mayHoldRecord(tableId: number, key: Buffer): boolean {
+    let last = this.lastRecordKey.get(tableId);
+    if (last === undefined) {
+      last = this.findLastRecordKey(tableId);
+      this.lastRecordKey.set(tableId, last);
+    }
+    return last !== null && Buffer.compare(key, last) <= 0;
+  }
+
+  /** Keeps `lastRecordKey` an upper bound as records are created (deletes need not lower it). */
+  recordCreated(key: Buffer): void {
+    const tableId = key.readUInt32BE(0);
+    const last = this.lastRecordKey.get(tableId);
+    // Untracked tables are looked up in LMDB (after a flush) when first needed.
+    if (last === undefined) return;
+    if (last === null || Buffer.compare(key, last) > 0) this.lastRecordKey.set(tableId, key);
+  }
+
+  private findLastRecordKey(tableId: number): Buffer | null {
+    const prefix = tablePrefix(tableId);
+    const end = prefixEnd(prefix);
+    for (const { key } of this.store.range('records', { start: end ?? undefined, end: prefix, reverse: true })) {
+      if (end !== null && Buffer.compare(key, end) >= 0) continue;
+      return copyOf(key);
+    }
+    return null;
+  }
+
   private tableOfKey(key: Buffer, txn?: Transaction): TableInfo | undefined {
     const id = key.readUInt32BE(0);
     if (txn !== undefined) for (const info of txn.ownTables.values()) if (info?.id === id) return info;
@@ -316,7 +355,7 @@ export class Shard implements ShardCore {
   private collect(key: Buffer): { removed: number; recordRemoved: boolean } {
     const raw = this.store.get('records', key);
     if (raw === undefined) return { removed: 0, recordRemoved: false };
-    const chain = Buffer.from(raw);
+    const chain = copyOf(raw);
     const versions = parseChain(chain);
     const { kept, removed } = this.prune(versions);
     if (removed.length === 0) return { removed: 0, recordRemoved: false };
@@ -333,7 +372,7 @@ export class Shard implements ShardCore {
     if (table.indexes.length === 0) return;
     const pk = pkOfRecordKey(key);
     const live = new Set<string>();
-    const keysOf = (row: Row): Buffer[] => table.indexes.map((ix) => indexEntryKey(ix, indexKeyOfRow(ix, row), pk));
+    const keysOf = (row: Row): Buffer[] => table.indexes.map((ix) => indexEntryKey(ix, row, pk));
     if (newRow !== null) for (const k of keysOf(newRow)) live.add(k.toString('latin1'));
     if (nextChain !== null) {
       for (const v of parseChain(nextChain)) {
@@ -355,7 +394,7 @@ export class Shard implements ShardCore {
   restoreOwnVersion(txn: Transaction, key: Buffer, previous: Buffer | null): void {
     const raw = this.store.get('records', key);
     if (raw === undefined) return;
-    const chain = Buffer.from(raw);
+    const chain = copyOf(raw);
     const versions = parseChain(chain);
     if (versions[0].txn !== txn.id) return;
     const next = assembleChain(chain, versions.slice(1), previous ?? undefined);
@@ -368,7 +407,7 @@ export class Shard implements ShardCore {
       const [restored] = parseChain(previous);
       if (!restored.deleted) {
         restoredRow = decodeRow(table.types, payloadOf(previous, restored));
-        for (const ix of table.indexes) this.store.put('indexes', indexEntryKey(ix, indexKeyOfRow(ix, restoredRow), pkOfRecordKey(key)), Buffer.alloc(0));
+        for (const ix of table.indexes) this.store.put('indexes', indexEntryKey(ix, restoredRow, pkOfRecordKey(key)), Buffer.alloc(0));
       }
     }
     this.dropStaleIndexEntries(table, key, chain, [versions[0]], next, restoredRow);
@@ -420,11 +459,9 @@ export class Shard implements ShardCore {
     let schemaChanged = false;
     try {
       for (const { txn } of batch) {
-        const changes = this.changesOf(txn);
-        for (let at = 0; at < changes.length || (at === 0 && changes.length === 0); at += CHANGES_PER_ENTRY) {
-          const chunk = changes.slice(at, at + CHANGES_PER_ENTRY);
-          entries.push([lsn++, encodeLogEntry(txn.id, commitTime, at + CHANGES_PER_ENTRY >= changes.length, chunk)]);
-        }
+        const log = new CommitLogWriter(txn.id, commitTime);
+        txn.writeLogChanges(log);
+        for (const entry of log.finish()) entries.push([lsn++, entry]);
         if (txn.ownTables.size > 0) schemaChanged = true;
       }
     } catch (error) {
@@ -473,25 +510,6 @@ export class Shard implements ShardCore {
     this.sweep().catch(() => {});
   }
 
-  /** The logical changes of a committing transaction: its versions and what they replaced. */
-  private changesOf(txn: Transaction): LogChange[] {
-    const changes: LogChange[] = [];
-    for (const key of txn.touched.values()) {
-      const raw = this.store.get('records', key);
-      if (raw === undefined) continue;
-      const chain = Buffer.from(raw);
-      const versions = parseChain(chain);
-      if (versions[0].txn !== txn.id) continue;
-      const own = versions[0];
-      const below = versions.slice(1).find((v) => this.tip.state(v.txn) !== TxnState.Dead);
-      const before = below === undefined || below.deleted ? null : payloadOf(chain, below);
-      const after = own.deleted ? null : payloadOf(chain, own);
-      if (before === null && after === null) continue;
-      changes.push({ tableId: key.readUInt32BE(0), key: pkOfRecordKey(key), before, after });
-    }
-    return changes;
-  }
-
   private applyCatalogChanges(txn: Transaction): void {
     for (const [name, info] of txn.ownTables) {
       const old = this.byName.get(name);
@@ -509,7 +527,7 @@ export class Shard implements ShardCore {
     this.tip.set(txn.id, TxnState.Dead);
     let undone = true;
     try {
-      for (const key of txn.touched.values()) this.restoreOwnVersion(txn, key, null);
+      for (const { key } of txn.touched.values()) this.restoreOwnVersion(txn, key, null);
     } catch {
       undone = false; // its versions stay dead; sweep removes them
     }
@@ -536,7 +554,7 @@ export class Shard implements ShardCore {
           const prefix = tablePrefix(id);
           const keys: Buffer[] = [];
           for (const { key } of this.store.range(db, { start: prefix, end: prefixEnd(prefix) ?? undefined })) {
-            keys.push(Buffer.from(key));
+            keys.push(copyOf(key));
             if (keys.length >= budget) break;
           }
           for (const key of keys) this.store.del(db, key);
@@ -588,7 +606,7 @@ export class Shard implements ShardCore {
       while (start !== undefined) {
         const keys: Buffer[] = [];
         for (const { key } of this.store.range(db, { start })) {
-          keys.push(Buffer.from(key));
+          keys.push(copyOf(key));
           if (keys.length >= 1000) break;
         }
         start = keys.length === 1000 ? Buffer.concat([keys[999], Buffer.from([0])]) : undefined;

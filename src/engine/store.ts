@@ -3,7 +3,7 @@
  *
  * Every mutation is first recorded in an in-memory overlay (one map per sub-database) and
  * reaches LMDB in a batch: at the end of the event-loop turn, before a range scan, when the
- * overlay grows past `overlayLimit`, or inside a durable commit. This turns thousands of
+ * overlay grows past `overlayLimit` (65,536 writes), or inside a durable commit. This turns thousands of
  * record-version writes into one LMDB write transaction, which is what makes bulk loads fast;
  * point reads consult the overlay first, so every caller sees its own writes at once.
  *
@@ -57,7 +57,7 @@ export class Store {
   /** Called after every successful flush: everything staged so far is in LMDB. */
   afterFlush: () => void = () => {};
 
-  constructor(private readonly path: string, private readonly overlayLimit = 4096) {
+  constructor(private readonly path: string, private readonly overlayLimit = 65_536) {
     this.env = open({
       path,
       maxDbs: 12,
@@ -81,9 +81,9 @@ export class Store {
    * The current value of a key, overlay first. The returned buffer may be shared scratch
    * space that the next `get` overwrites: copy it (`Buffer.from`) to keep it.
    */
-  get(db: SubDb, key: Buffer): Buffer | undefined {
+  get(db: SubDb, key: Buffer, id?: string): Buffer | undefined {
     if (this.overlaySize > 0) {
-      const pending = this.overlay[db].get(key.toString('latin1'));
+      const pending = this.overlay[db].get(id ?? key.toString('latin1'));
       if (pending !== undefined) return pending.value ?? undefined;
     }
     const fast = this.dbs[db].getBinaryFast(key) as Buffer | undefined;
@@ -92,17 +92,18 @@ export class Store {
     return fast === undefined ? undefined : fast.subarray(0, fast.length);
   }
 
-  put(db: SubDb, key: Buffer, value: Buffer): void {
-    this.stage(db, key, value);
+  /** `id` is the key as latin1 text, for callers that have it already (it indexes the overlay). */
+  put(db: SubDb, key: Buffer, value: Buffer, id?: string): void {
+    this.stage(db, key, value, id);
   }
 
   del(db: SubDb, key: Buffer): void {
     this.stage(db, key, null);
   }
 
-  private stage(db: SubDb, key: Buffer, value: Buffer | null): void {
+  private stage(db: SubDb, key: Buffer, value: Buffer | null, id?: string): void {
     const map = this.overlay[db];
-    const k = key.toString('latin1');
+    const k = id ?? key.toString('latin1');
     if (!map.has(k)) this.overlaySize++;
     map.set(k, { key, value });
     if (this.overlaySize >= this.overlayLimit) this.flush();

@@ -8,6 +8,7 @@
  * it and waits for the first to end. Nothing needs undoing after a crash: an id without a
  * committed TIP entry is dead, and its versions are garbage.
  */
+import { copyOf } from './bytes.ts';
 import { EngineError, SqlState } from './errors.ts';
 import { encodeKey, prefixEnd } from './key-codec.ts';
 import { decodeRow, encodeRow } from './row-codec.ts';
@@ -21,7 +22,9 @@ import {
   indexKeyOfRow,
   normalizeIndexColumn,
   pkOfIndexEntry,
-  pkOfRow,
+  pkOfRecordKey,
+  RECORD_KEY_PREFIX_BYTES,
+  recordKeyOf,
   recordKey,
   systemRecordKey,
   tablePrefix,
@@ -34,7 +37,8 @@ import {
 import { waitForEnd, type Waiter } from './locks.ts';
 import { Snapshot } from './snapshot.ts';
 import { TxnState } from './tip.ts';
-import { assembleChain, encodeVersion, parseChain, payloadOf, rawVersion, type Version } from './versions.ts';
+import { chainWithTop, HEADER_BYTES, parseChain, payloadOf, rawVersion, soleRowWriter, type Version } from './versions.ts';
+import type { CommitLogWriter } from './wal.ts';
 import type { ShardCore } from './shard.ts';
 
 export type IsolationLevel = 'read committed' | 'snapshot';
@@ -66,8 +70,21 @@ export type RowChange = Row | ((current: Row) => Row | null);
 
 interface UndoEntry {
   readonly key: Buffer;
+  /** The key as the store's overlay and `touched` index it. */
+  readonly id: string;
   /** The transaction's own previous version of the record, or null if it had none. */
   readonly previous: Buffer | null;
+}
+
+/** A record this transaction wrote, with what the write-after log needs of it. */
+export interface TouchedRecord {
+  readonly key: Buffer;
+  /** The committed image its first write replaced; null if there was none (or a delete). */
+  readonly before: Uint8Array | null;
+  /** Its current image; null for a delete. */
+  after: Uint8Array | null;
+  /** Whether a version of this transaction is still on top (savepoint rollback can remove it). */
+  own: boolean;
 }
 
 interface Savepoint {
@@ -99,8 +116,8 @@ export class Transaction implements Waiter {
   private markEnded!: () => void;
   /** Set when a write of this transaction was lost (e.g. disk full): it can only roll back. */
   private failure: EngineError | null = null;
-  /** Record keys this transaction wrote, for the write-after log and rollback. */
-  readonly touched = new Map<string, Buffer>();
+  /** Records this transaction wrote, for the write-after log and rollback. */
+  readonly touched = new Map<string, TouchedRecord>();
   private readonly undo: UndoEntry[] = [];
   private readonly savepoints: Savepoint[] = [];
   /** Uncommitted DDL of this transaction: name → definition (null = dropped). */
@@ -266,9 +283,9 @@ export class Transaction implements Waiter {
     const prefix = tablePrefix(table.id);
     const seenUnique = new Map<string, Row>();
     for (const { key, value } of this.shard.store.range('records', { start: prefix, end: prefixEnd(prefix) ?? undefined })) {
-      const chain = Buffer.from(value);
+      const chain = copyOf(value);
       const versions = parseChain(chain);
-      const pk = Buffer.from(key.subarray(4));
+      const pk = copyOf(key.subarray(4));
       let newestSettled = true;
       for (const v of versions) {
         const state = this.shard.tip.state(v.txn);
@@ -279,7 +296,7 @@ export class Transaction implements Waiter {
         }
         const row = decodeRow(table.types, payloadOf(chain, v));
         const idxKey = indexKeyOfRow(index, row);
-        this.shard.store.put('indexes', indexEntryKey(index, idxKey, pk), EMPTY);
+        this.shard.store.put('indexes', indexEntryKey(index, row, pk), EMPTY);
         if (index.unique && newestSettled && !hasNullKeyPart(index, row)) {
           const seen = idxKey.toString('latin1');
           if (seenUnique.has(seen)) {
@@ -300,7 +317,7 @@ export class Transaction implements Waiter {
   get(tableName: string, pk: readonly Value[]): Row | undefined {
     this.assertActive();
     const table = this.table(tableName);
-    const key = recordKey(table.id, encodeKey(table.pkParts, checkedKey(table, pk)));
+    const key = recordKeyOf(table, checkedKey(table, pk), undefined, true);
     const chain = this.shard.store.get('records', key);
     if (chain === undefined) return undefined;
     return this.visibleRow(table, key, chain);
@@ -354,6 +371,8 @@ export class Transaction implements Waiter {
   }
 
   private visibleRow(table: TableInfo, key: Buffer, chain: Buffer): Row | undefined {
+    const sole = soleRowWriter(chain);
+    if (sole >= 0 && this.snapshot.sees(sole, this.shard.tip)) return decodeRow(table.types, chain.subarray(HEADER_BYTES));
     const versions = parseChain(chain);
     const v = this.snapshot.visible(versions, this.shard.tip);
     if (versions.length > 1 || v === undefined || v.deleted) this.shard.noteMaybeGarbage(key, versions);
@@ -366,21 +385,21 @@ export class Transaction implements Waiter {
   /** Inserts a row. Waits for an uncommitted writer of the same key; 23505 if it exists. */
   async insert(tableName: string, row: Row): Promise<void> {
     this.assertWritable();
-    const table = await this.lockTableShared(tableName);
-    const { payload, pk } = this.prepareRow(table, row);
-    const key = recordKey(table.id, pk);
-    const entryKeys = table.indexes.map((ix) => indexEntryKey(ix, indexKeyOfRow(ix, row), pk));
+    const pending = this.tableForWrite(tableName);
+    const table = pending instanceof Promise ? await pending : pending;
+    const { payload, key } = this.prepareRow(table, row);
+    const id = key.toString('latin1');
+    const pk = pkOfRecordKey(key);
+    const entryKeys = table.indexes.map((ix) => indexEntryKey(ix, row, pk));
     for (;;) {
-      const locked = await this.lockRecord(key, table.name);
-      if (locked.top !== undefined && !locked.top.deleted) {
-        throw new EngineError(SqlState.uniqueViolation, `duplicate key value violates unique constraint "${table.name}_pkey"`, {
-          detail: `Key ${describeKey(table, table.pkColumns, row)} already exists.`,
-        });
+      const locked = this.shard.mayHoldRecord(table.id, key) ? this.readLocked(key, id) : NO_RECORD;
+      const writer = this.writerToWaitFor(locked) ?? this.uniqueWriterToWaitFor(table, row, pk, undefined, locked);
+      if (writer !== undefined) {
+        await this.waitFor(writer, `row in relation "${table.name}"`);
+        continue;
       }
-      if (await this.waitForUniqueConflicts(table, row, pk, undefined)) continue;
-      // No await between the checks above and the write below: the write is atomic.
-      if (!this.stillLocked(key, locked)) continue;
-      this.putVersion(table, key, locked, payload, row, entryKeys);
+      // Checked and written without an await in between: nobody can slip in.
+      this.putVersion(table, key, locked, payload, row, entryKeys, id);
       return;
     }
   }
@@ -393,21 +412,30 @@ export class Transaction implements Waiter {
    */
   async update(tableName: string, pk: readonly Value[], change: RowChange): Promise<Row | null> {
     this.assertWritable();
-    const table = await this.lockTableShared(tableName);
-    const pkBytes = encodeKey(table.pkParts, checkedKey(table, pk));
-    const key = recordKey(table.id, pkBytes);
+    const pending = this.tableForWrite(tableName);
+    const table = pending instanceof Promise ? await pending : pending;
+    const key = recordKeyOf(table, checkedKey(table, pk));
+    const id = key.toString('latin1');
     for (;;) {
-      const locked = await this.lockRecord(key, table.name);
+      const locked = this.readLocked(key, id);
+      const writer = this.writerToWaitFor(locked);
+      if (writer !== undefined) {
+        await this.waitFor(writer, `row in relation "${table.name}"`);
+        continue;
+      }
       const current = this.currentRow(table, locked);
       if (current === null) return null;
       const next = typeof change === 'function' ? change(current) : change;
       if (next === null) return null;
       const prepared = this.prepareRow(table, next);
-      if (!prepared.pk.equals(pkBytes)) return this.moveRow(table, pk, next);
-      if (await this.waitForUniqueConflicts(table, next, pkBytes, current)) continue;
-      if (!this.stillLocked(key, locked)) continue;
-      const entryKeys = table.indexes.map((ix) => indexEntryKey(ix, indexKeyOfRow(ix, next), pkBytes));
-      this.putVersion(table, key, locked, prepared.payload, next, entryKeys);
+      if (!prepared.key.equals(key)) return this.moveRow(table, pk, next);
+      const uniqueWriter = this.uniqueWriterToWaitFor(table, next, pkOfRecordKey(key), current);
+      if (uniqueWriter !== undefined) {
+        await this.waitFor(uniqueWriter, `row in relation "${table.name}"`);
+        continue;
+      }
+      const entryKeys = table.indexes.map((ix) => indexEntryKey(ix, next, pkOfRecordKey(key)));
+      this.putVersion(table, key, locked, prepared.payload, next, entryKeys, id);
       return next;
     }
   }
@@ -415,13 +443,22 @@ export class Transaction implements Waiter {
   /** Deletes the row with this primary key; `check` may decline after a re-read. */
   async delete(tableName: string, pk: readonly Value[], check?: (current: Row) => boolean): Promise<boolean> {
     this.assertWritable();
-    const table = await this.lockTableShared(tableName);
-    const key = recordKey(table.id, encodeKey(table.pkParts, checkedKey(table, pk)));
-    const locked = await this.lockRecord(key, table.name);
-    const current = this.currentRow(table, locked);
-    if (current === null || (check !== undefined && !check(current))) return false;
-    this.putVersion(table, key, locked, null, null);
-    return true;
+    const pending = this.tableForWrite(tableName);
+    const table = pending instanceof Promise ? await pending : pending;
+    const key = recordKeyOf(table, checkedKey(table, pk));
+    const id = key.toString('latin1');
+    for (;;) {
+      const locked = this.readLocked(key, id);
+      const writer = this.writerToWaitFor(locked);
+      if (writer !== undefined) {
+        await this.waitFor(writer, `row in relation "${table.name}"`);
+        continue;
+      }
+      const current = this.currentRow(table, locked);
+      if (current === null || (check !== undefined && !check(current))) return false;
+      this.putVersion(table, key, locked, null, null, [], id);
+      return true;
+    }
   }
 
   /** A primary-key change is a delete and an insert, atomic through an internal savepoint. */
@@ -457,7 +494,7 @@ export class Transaction implements Waiter {
   }
 
   /** Validates and encodes a row before anything is written (bad input changes nothing). */
-  private prepareRow(table: TableInfo, row: Row): { payload: Buffer; pk: Buffer } {
+  private prepareRow(table: TableInfo, row: Row): { payload: Buffer; key: Buffer } {
     if (row.length !== table.types.length) {
       throw new EngineError(SqlState.datatypeMismatch, `row has ${row.length} values but table "${table.name}" has ${table.types.length} columns`);
     }
@@ -466,62 +503,59 @@ export class Transaction implements Waiter {
         throw new EngineError(SqlState.notNullViolation, `null value in column "${table.names[i]}" of relation "${table.name}" violates not-null constraint`);
       }
     }
-    const payload = encodeRow(table.types, table.names, row);
-    const pk = pkOfRow(table, row);
-    recordKey(table.id, pk);
-    return { payload, pk };
+    return { payload: encodeRow(table.types, table.names, row), key: recordKeyOf(table, row, table.pkColumns) };
   }
 
-  /**
-   * Reads a record's chain, waiting while its newest live version belongs to another active
-   * transaction. Dead versions are skipped (they are garbage waiting for collection).
-   */
-  private async lockRecord(key: Buffer, relation: string): Promise<LockedRecord> {
-    for (;;) {
-      const locked = this.readLocked(key);
-      const top = locked.top;
-      if (top === undefined || top.txn === this.id) return locked;
-      if (this.shard.tip.state(top.txn) !== TxnState.Active) return locked;
-      const holder = this.shard.activeTransaction(top.txn);
-      if (holder === undefined) return locked;
-      await waitForEnd(this, [holder], `row in relation "${relation}"`);
-      this.assertActive();
-    }
-  }
-
-  private readLocked(key: Buffer): LockedRecord {
-    const raw = this.shard.store.get('records', key);
-    if (raw === undefined) return { chain: undefined, versions: [], top: undefined };
-    const chain = Buffer.from(raw);
+  /** Reads a record's chain and its newest version not written by a dead transaction. */
+  private readLocked(key: Buffer, id?: string): LockedRecord {
+    const raw = this.shard.store.get('records', key, id);
+    if (raw === undefined) return NO_RECORD;
+    const chain = copyOf(raw);
     const versions = parseChain(chain);
     const top = versions.find((v) => this.shard.tip.state(v.txn) !== TxnState.Dead);
     return { chain, versions, top };
   }
 
-  /** After an await, the record must still look as it did when we decided to write. */
-  private stillLocked(key: Buffer, locked: LockedRecord): boolean {
-    const raw = this.shard.store.get('records', key);
-    if (raw === undefined || locked.chain === undefined) return raw === undefined && locked.chain === undefined;
-    return locked.chain.equals(raw);
+  /** The other, still active transaction whose version is the record's newest: its row lock. */
+  private writerToWaitFor(locked: LockedRecord): Transaction | undefined {
+    const top = locked.top;
+    if (top === undefined || top.txn === this.id || this.shard.tip.state(top.txn) !== TxnState.Active) return undefined;
+    return this.shard.activeTransaction(top.txn);
+  }
+
+  /** Reads a record once no other active transaction holds it (catalog records). */
+  private async lockRecord(key: Buffer, relation: string): Promise<LockedRecord> {
+    for (;;) {
+      const locked = this.readLocked(key);
+      const writer = this.writerToWaitFor(locked);
+      if (writer === undefined) return locked;
+      await this.waitFor(writer, `row in relation "${relation}"`);
+    }
+  }
+
+  private async waitFor(holder: Transaction, what: string): Promise<void> {
+    await waitForEnd(this, [holder], what);
+    this.assertActive();
   }
 
   /**
-   * Checks the unique secondary indexes for `row`. Returns true if it had to wait for an
-   * uncommitted writer (the caller re-reads and checks again); throws 23505 on a conflict.
+   * For an insert (`locked` given) or an update to `row`: throws 23505 if the primary key or
+   * a unique index already holds its key, or returns the uncommitted writer to wait for first.
    */
-  private async waitForUniqueConflicts(table: TableInfo, row: Row, pk: Buffer, previous: Row | undefined): Promise<boolean> {
+  private uniqueWriterToWaitFor(table: TableInfo, row: Row, pk: Buffer, previous: Row | undefined, locked?: LockedRecord): Transaction | undefined {
+    if (locked?.top !== undefined && !locked.top.deleted) {
+      throw new EngineError(SqlState.uniqueViolation, `duplicate key value violates unique constraint "${table.name}_pkey"`, {
+        detail: `Key ${describeKey(table, table.pkColumns, row)} already exists.`,
+      });
+    }
     for (const index of table.indexes) {
       if (!index.unique || hasNullKeyPart(index, row)) continue;
       const idxKey = indexKeyOfRow(index, row);
       if (previous !== undefined && indexKeyOfRow(index, previous).equals(idxKey)) continue;
       const holder = this.uniqueConflict(table, index, idxKey, pk, row);
-      if (holder !== undefined) {
-        await waitForEnd(this, [holder], `unique index "${index.name}"`);
-        this.assertActive();
-        return true;
-      }
+      if (holder !== undefined) return holder;
     }
-    return false;
+    return undefined;
   }
 
   private uniqueConflict(table: TableInfo, index: IndexInfo, idxKey: Buffer, pk: Buffer, row: Row): Transaction | undefined {
@@ -529,7 +563,7 @@ export class Transaction implements Waiter {
     const candidates: Buffer[] = [];
     for (const { key } of this.shard.store.range('indexes', { start: prefix, end: prefixEnd(prefix) ?? undefined })) {
       const otherPk = pkOfIndexEntry(key);
-      if (!pk.equals(otherPk)) candidates.push(Buffer.from(otherPk));
+      if (!pk.equals(otherPk)) candidates.push(copyOf(otherPk));
     }
     for (const otherPk of candidates) {
       const { chain, versions } = this.readLocked(recordKey(table.id, otherPk));
@@ -562,24 +596,38 @@ export class Transaction implements Waiter {
    * replacing its own earlier version if it has one, pruning garbage below, and maintaining
    * index entries. `table` is null for the system relation.
    */
-  private putVersion(table: TableInfo | null, key: Buffer, locked: LockedRecord, payload: Buffer | null, row: Row | null, entryKeys: readonly Buffer[] = []): void {
+  private putVersion(table: TableInfo | null, key: Buffer, locked: LockedRecord, payload: Buffer | null, row: Row | null, entryKeys: readonly Buffer[] = [], id = key.toString('latin1')): void {
     // Registered first: if staging this write triggers a flush that fails, we must hear of it.
     this.shard.dirty(this);
-    const { chain, versions } = locked;
+    const { chain, versions, top } = locked;
     const own = versions.length > 0 && versions[0].txn === this.id ? versions[0] : undefined;
-    const below = own === undefined ? versions : versions.slice(1);
-    const { kept, removed } = this.shard.prune(below);
+    const { kept, removed } = this.shard.prune(own === undefined ? versions : versions.slice(1));
     if (own !== undefined) removed.push(own);
-    const top = encodeVersion(this.id, payload);
-    const next = assembleChain(chain ?? EMPTY, kept, top) as Buffer;
-    this.undo.push({ key, previous: own === undefined || chain === undefined ? null : Buffer.from(rawVersion(chain, own)) });
-    this.touched.set(key.toString('latin1'), key);
-    this.shard.store.put('records', key, next);
+    const next = chainWithTop(this.id, payload, chain, kept);
+    // Whole-transaction rollback needs only `touched`; the undo log serves savepoints.
+    if (this.savepoints.length > 0) this.undo.push({ key, id, previous: own === undefined || chain === undefined ? null : copyOf(rawVersion(chain, own)) });
+    const touched = this.touched.get(id);
+    if (touched === undefined) {
+      const before = top === undefined || top.deleted || chain === undefined ? null : payloadOf(chain, top);
+      this.touched.set(id, { key, before, after: payload, own: true });
+    } else {
+      touched.after = payload;
+      touched.own = true;
+    }
+    this.shard.store.put('records', key, next, id);
+    if (chain === undefined) this.shard.recordCreated(key);
     if (table !== null) {
       for (const entry of entryKeys) this.shard.store.put('indexes', entry, EMPTY);
       if (chain !== undefined && removed.length > 0) {
         this.shard.dropStaleIndexEntries(table, key, chain, removed, next, row);
       }
+    }
+  }
+
+  /** Appends the logical changes this transaction makes to its commit's write-after log. */
+  writeLogChanges(log: CommitLogWriter): void {
+    for (const { key, before, after, own } of this.touched.values()) {
+      if (own && (before !== null || after !== null)) log.add(key.readUInt32BE(0), key, RECORD_KEY_PREFIX_BYTES, before, after);
     }
   }
 
@@ -614,8 +662,16 @@ export class Transaction implements Waiter {
   /** Restores the records this transaction wrote since undo position `mark`, newest first. */
   private undoTo(mark: number): void {
     for (let i = this.undo.length - 1; i >= mark; i--) {
-      const { key, previous } = this.undo[i];
+      const { key, id, previous } = this.undo[i];
       this.shard.restoreOwnVersion(this, key, previous);
+      const touched = this.touched.get(id) as TouchedRecord;
+      if (previous === null) {
+        touched.own = false;
+        touched.after = null;
+      } else {
+        const [restored] = parseChain(previous);
+        touched.after = restored.deleted ? null : payloadOf(previous, restored);
+      }
     }
     this.undo.length = mark;
   }
@@ -662,14 +718,18 @@ export class Transaction implements Waiter {
     this.cancelWait?.(reason);
   }
 
-  private async lockTableShared(name: string): Promise<TableInfo> {
-    const before = this.table(name);
-    if (!this.shard.tableLocks.holds(this, before.id, 'shared')) {
-      await this.shard.tableLocks.acquire(this, before.id, 'shared', name);
-      this.lockedTables.add(before.id);
-      this.assertActive();
-    }
-    return this.table(name);
+  /** The table, once this transaction holds its shared lock (without an await if it already does). */
+  private tableForWrite(name: string): TableInfo | Promise<TableInfo> {
+    const table = this.table(name);
+    if (this.shard.tableLocks.holds(this, table.id, 'shared')) return table;
+    return this.lockTableShared(table);
+  }
+
+  private async lockTableShared(before: TableInfo): Promise<TableInfo> {
+    await this.shard.tableLocks.acquire(this, before.id, 'shared', before.name);
+    this.lockedTables.add(before.id);
+    this.assertActive();
+    return this.table(before.name);
   }
 
   private assertActive(): void {
@@ -688,16 +748,16 @@ export class Transaction implements Waiter {
 }
 
 const EMPTY = Buffer.alloc(0);
+const NO_RECORD: LockedRecord = { chain: undefined, versions: [], top: undefined };
 
+/** Primary-key values: one per key column, none NULL (their types are checked as they encode). */
 function checkedKey(table: TableInfo, pk: readonly Value[]): readonly Value[] {
   if (pk.length !== table.pkColumns.length) {
     throw new EngineError(SqlState.invalidParameterValue, `primary key of "${table.name}" has ${table.pkColumns.length} columns, got ${pk.length} values`);
   }
-  pk.forEach((v, i) => {
-    const column = table.pkColumns[i];
-    if (v === null) throw new EngineError(SqlState.notNullViolation, `primary key column "${table.names[column]}" cannot be null`);
-    checkValue(table.types[column], v, table.names[column]);
-  });
+  for (let i = 0; i < pk.length; i++) {
+    if (pk[i] === null) throw new EngineError(SqlState.notNullViolation, `primary key column "${table.names[table.pkColumns[i]]}" cannot be null`);
+  }
   return pk;
 }
 

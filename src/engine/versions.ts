@@ -13,7 +13,7 @@
 import { EngineError, SqlState } from './errors.ts';
 
 export const FLAG_DELETED = 0x01;
-const HEADER_BYTES = 11;
+export const HEADER_BYTES = 11;
 
 export interface Version {
   readonly txn: number;
@@ -28,16 +28,15 @@ function corrupt(reason: string): EngineError {
 }
 
 /** Parses the chain's version headers (payloads are not copied). Throws XX001 if malformed. */
-export function parseChain(chain: Uint8Array): Version[] {
+export function parseChain(chain: Buffer): Version[] {
   const versions: Version[] = [];
-  const view = new DataView(chain.buffer, chain.byteOffset, chain.byteLength);
   let at = 0;
   while (at < chain.length) {
     if (at + HEADER_BYTES > chain.length) throw corrupt('truncated version header');
     const flags = chain[at];
     if ((flags & ~FLAG_DELETED) !== 0) throw corrupt(`unknown flags 0x${flags.toString(16)}`);
-    const txn = view.getUint16(at + 1) * 2 ** 32 + view.getUint32(at + 3);
-    const length = view.getUint32(at + 7);
+    const txn = chain.readUInt16BE(at + 1) * 2 ** 32 + chain.readUInt32BE(at + 3);
+    const length = chain.readUInt32BE(at + 7);
     const start = at + HEADER_BYTES;
     const end = start + length;
     if (end > chain.length) throw corrupt('payload runs past the end of the record');
@@ -49,16 +48,39 @@ export function parseChain(chain: Uint8Array): Version[] {
   return versions;
 }
 
-/** Encodes one version. `payload` is null for a delete stub. */
-export function encodeVersion(txn: number, payload: Uint8Array | null): Buffer {
+/**
+ * A new chain: this transaction's version (payload null = delete) on top of the kept versions
+ * of `chain`, built with one allocation (every write makes one).
+ */
+export function chainWithTop(txn: number, payload: Uint8Array | null, chain: Uint8Array | undefined, kept: readonly Version[]): Buffer {
   const length = payload === null ? 0 : payload.length;
-  const out = Buffer.allocUnsafe(HEADER_BYTES + length);
-  out[0] = payload === null ? FLAG_DELETED : 0;
-  out.writeUInt16BE(Math.floor(txn / 2 ** 32), 1);
-  out.writeUInt32BE(txn >>> 0, 3);
-  out.writeUInt32BE(length, 7);
+  let size = HEADER_BYTES + length;
+  for (const v of kept) size += v.end - v.start + HEADER_BYTES;
+  const out = Buffer.allocUnsafe(size);
+  writeHeader(out, 0, txn, payload === null, length);
   if (payload !== null) out.set(payload, HEADER_BYTES);
+  let at = HEADER_BYTES + length;
+  for (const v of kept) {
+    out.set((chain as Uint8Array).subarray(v.start - HEADER_BYTES, v.end), at);
+    at += v.end - v.start + HEADER_BYTES;
+  }
   return out;
+}
+
+function writeHeader(out: Buffer, at: number, txn: number, deleted: boolean, length: number): void {
+  out[at] = deleted ? FLAG_DELETED : 0;
+  out.writeUInt16BE(Math.floor(txn / 2 ** 32), at + 1);
+  out.writeUInt32BE(txn >>> 0, at + 3);
+  out.writeUInt32BE(length, at + 7);
+}
+
+/**
+ * The writer of a chain's only version when that version is a row (the steady state once
+ * garbage is collected), else -1: lets point reads skip parsing the chain.
+ */
+export function soleRowWriter(chain: Buffer): number {
+  if (chain.length < HEADER_BYTES || chain[0] !== 0 || HEADER_BYTES + chain.readUInt32BE(7) !== chain.length) return -1;
+  return chain.readUInt16BE(1) * 2 ** 32 + chain.readUInt32BE(3);
 }
 
 /** A version's bytes inside its chain, header included. */

@@ -14,6 +14,7 @@
  *   for a delete). Keys are primary-key encodings; images are binary rows, or the catalog's
  *   JSON definitions for the system relation (table id 0).
  */
+import { ByteWriter, copyOf } from './bytes.ts';
 import { EngineError, SqlState } from './errors.ts';
 
 export const CHANGES_PER_ENTRY = 1024;
@@ -47,28 +48,59 @@ export function lsnOfKey(key: Uint8Array): number {
   return view.getUint32(0) * 2 ** 32 + view.getUint32(4);
 }
 
-export function encodeLogEntry(txn: number, commitTime: number, final: boolean, changes: readonly LogChange[]): Buffer {
-  let size = 8 + 8 + 1 + 4;
-  for (const c of changes) size += 4 + 4 + c.key.length + 4 + (c.before?.length ?? 0) + 4 + (c.after?.length ?? 0);
-  const out = Buffer.allocUnsafe(size);
-  let at = out.writeBigUInt64BE(BigInt(txn), 0);
-  at = out.writeDoubleBE(commitTime, at);
-  at = out.writeUInt8(final ? 1 : 0, at);
-  at = out.writeUInt32BE(changes.length, at);
-  const writeBytes = (bytes: Uint8Array | null): void => {
-    at = out.writeUInt32BE(bytes === null ? ABSENT : bytes.length, at);
-    if (bytes !== null) {
-      out.set(bytes, at);
-      at += bytes.length;
-    }
-  };
-  for (const c of changes) {
-    at = out.writeUInt32BE(c.tableId, at);
-    writeBytes(c.key);
-    writeBytes(c.before);
-    writeBytes(c.after);
+/**
+ * Builds the entries of one commit: changes are appended straight into the entry being
+ * written, a new entry starts every CHANGES_PER_ENTRY changes, and the last one is `final`.
+ * A commit without changes still gets one (empty, final) entry.
+ */
+export class CommitLogWriter {
+  private readonly w = new ByteWriter();
+  private readonly entries: Buffer[] = [];
+  private count = 0;
+
+  constructor(private readonly txn: number, private readonly commitTime: number) {
+    this.startEntry();
   }
-  return out;
+
+  /** A change to the record whose primary-key bytes are `key[keyStart…]`. */
+  add(tableId: number, key: Buffer, keyStart: number, before: Uint8Array | null, after: Uint8Array | null): void {
+    if (this.count === CHANGES_PER_ENTRY) {
+      this.entries.push(this.w.take());
+      this.startEntry();
+    }
+    const w = this.w;
+    w.u32(tableId);
+    w.u32(key.length - keyStart);
+    w.bytesOf(key, keyStart);
+    this.image(before);
+    this.image(after);
+    this.count++;
+    w.patchU32(17, this.count);
+  }
+
+  /** The commit's entries, oldest first. */
+  finish(): Buffer[] {
+    this.w.orByte(16, 1);
+    this.entries.push(this.w.take());
+    return this.entries;
+  }
+
+  private image(bytes: Uint8Array | null): void {
+    if (bytes === null) this.w.u32(ABSENT);
+    else {
+      this.w.u32(bytes.length);
+      this.w.bytes(bytes);
+    }
+  }
+
+  private startEntry(): void {
+    this.count = 0;
+    this.w.reset();
+    this.w.u64(BigInt(this.txn));
+    this.w.f64(this.commitTime);
+    this.w.u8(0); // final: set by finish()
+    this.w.u32(0); // change count: kept current by add()
+  }
 }
 
 export function decodeLogEntry(lsn: number, raw: Uint8Array): LogEntry {
@@ -88,7 +120,7 @@ export function decodeLogEntry(lsn: number, raw: Uint8Array): LogEntry {
     at += 4;
     if (length === ABSENT) return optional ? null : fail('missing key');
     if (at + length > buf.length) fail('change runs past the end');
-    const bytes = Buffer.from(buf.subarray(at, at + length));
+    const bytes = copyOf(buf.subarray(at, at + length));
     at += length;
     return bytes;
   };
