@@ -109,6 +109,11 @@ export class ByteWriter {
     this.buf[offset] |= bits;
   }
 
+  /** Flips bits in a byte already written. */
+  flipBits(offset: number, bits: number): void {
+    this.buf[offset] ^= bits;
+  }
+
   /** Inverts the bytes written since `from` (descending key parts). */
   invertFrom(from: number): void {
     for (let i = from; i < this.at; i++) this.buf[i] = ~this.buf[i] & 0xff;

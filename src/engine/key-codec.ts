@@ -135,7 +135,10 @@ function writeKeyValue(w: ByteWriter, type: ColumnType, value: Value): void {
     case 'int8':
     case 'time':
     case 'timestamp':
-    case 'timestamptz': return w.u64((value as bigint) + SIGN64);
+    case 'timestamptz':
+      // Two's complement with the sign bit flipped, without allocating a BigInt for the sum.
+      w.i64(value as bigint);
+      return w.flipBits(w.at - 8, 0x80);
     case 'float4': return writeFloat(w, Math.fround(value as number));
     case 'float8': return writeFloat(w, value as number);
     case 'bool': return w.u8(value ? 1 : 0);

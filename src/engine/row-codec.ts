@@ -99,9 +99,13 @@ function writeNumeric(w: ByteWriter, text: string): void {
   w.bytes(magnitude);
 }
 
-/** Decodes a row written by `encodeRow` for these column types. Values never share memory with `bytes`. */
-export function decodeRow(types: readonly ColumnType[], bytes: Uint8Array): Value[] {
+/**
+ * Decodes a row written by `encodeRow` for these column types, from `bytes[start…]` to the
+ * end. Values never share memory with `bytes`.
+ */
+export function decodeRow(types: readonly ColumnType[], bytes: Uint8Array, start = 0): Value[] {
   const r = new ByteReader(bytes, 'row');
+  r.at = start;
   const row = readValues(r, types, types.length);
   if (!r.done) throw r.corrupt('trailing bytes after the last column');
   return row;
@@ -110,11 +114,14 @@ export function decodeRow(types: readonly ColumnType[], bytes: Uint8Array): Valu
 function readValues(r: ByteReader, types: readonly ColumnType[] | ScalarType, limit: number): Value[] {
   const count = r.varint();
   if (count > limit) throw r.corrupt(`${count} values where at most ${limit} fit`);
-  const bitmap = r.view((count + 7) >>> 3);
+  const bitmapAt = r.at;
+  r.need((count + 7) >>> 3);
+  r.at += (count + 7) >>> 3;
+  const bitmap = r.buf;
   const perColumn = Array.isArray(types);
   const values: Value[] = new Array(perColumn ? limit : count).fill(null);
   for (let i = 0; i < count; i++) {
-    if ((bitmap[i >>> 3] & (1 << (i & 7))) !== 0) continue;
+    if ((bitmap[bitmapAt + (i >>> 3)] & (1 << (i & 7))) !== 0) continue;
     values[i] = readValue(r, perColumn ? (types as readonly ColumnType[])[i] : (types as ScalarType));
   }
   return values;

@@ -372,7 +372,7 @@ export class Transaction implements Waiter {
 
   private visibleRow(table: TableInfo, key: Buffer, chain: Buffer): Row | undefined {
     const sole = soleRowWriter(chain);
-    if (sole >= 0 && this.snapshot.sees(sole, this.shard.tip)) return decodeRow(table.types, chain.subarray(HEADER_BYTES));
+    if (sole >= 0 && this.snapshot.sees(sole, this.shard.tip)) return decodeRow(table.types, chain, HEADER_BYTES);
     const versions = parseChain(chain);
     const v = this.snapshot.visible(versions, this.shard.tip);
     if (versions.length > 1 || v === undefined || v.deleted) this.shard.noteMaybeGarbage(key, versions);
