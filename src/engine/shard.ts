@@ -188,6 +188,7 @@ export class Shard implements ShardCore {
     this.firstLsn = meta(META.firstLsn, 1);
     store.onFlushError = (error) => this.failDirtyTransactions(error);
     store.afterFlush = () => this.flushed();
+    store.durableFlushDue = () => this.commitScheduled;
     store.put('meta', META.format, numberValue(FORMAT_VERSION));
     this.loadCatalog();
   }

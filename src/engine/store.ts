@@ -56,6 +56,8 @@ export class Store {
   onFlushError: (error: EngineError) => void = () => {};
   /** Called after every successful flush: everything staged so far is in LMDB. */
   afterFlush: () => void = () => {};
+  /** True while a durable flush is about to run anyway: the turn's background flush then waits for it. */
+  durableFlushDue: () => boolean = () => false;
 
   constructor(private readonly path: string, private readonly overlayLimit = 65_536) {
     this.env = open({
@@ -115,7 +117,7 @@ export class Store {
 
   private backgroundFlush(): void {
     this.flushScheduled = false;
-    if (this.overlaySize === 0) return;
+    if (this.overlaySize === 0 || this.durableFlushDue()) return;
     try {
       this.flush();
     } catch {
