@@ -411,54 +411,62 @@ export class Transaction implements Waiter {
    * row, or null when there is no such row or `change` declined.
    */
   async update(tableName: string, pk: readonly Value[], change: RowChange): Promise<Row | null> {
-    this.assertWritable();
-    const pending = this.tableForWrite(tableName);
-    const table = pending instanceof Promise ? await pending : pending;
-    const key = recordKeyOf(table, checkedKey(table, pk));
-    const id = key.toString('latin1');
+    const { table, key, id } = await this.target(tableName, pk);
     for (;;) {
-      const locked = this.readLocked(key, id);
-      const writer = this.writerToWaitFor(locked);
-      if (writer !== undefined) {
-        await this.waitFor(writer, `row in relation "${table.name}"`);
+      const read = this.readForChange(table, key, id);
+      if ('writer' in read) {
+        await this.waitFor(read.writer, `row in relation "${table.name}"`);
         continue;
       }
-      const current = this.currentRow(table, locked);
-      if (current === null) return null;
-      const next = typeof change === 'function' ? change(current) : change;
+      if (read.current === null) return null;
+      const next = typeof change === 'function' ? change(read.current) : change;
       if (next === null) return null;
       const prepared = this.prepareRow(table, next);
       if (!prepared.key.equals(key)) return this.moveRow(table, pk, next);
-      const uniqueWriter = this.uniqueWriterToWaitFor(table, next, pkOfRecordKey(key), current);
+      const uniqueWriter = this.uniqueWriterToWaitFor(table, next, pkOfRecordKey(key), read.current);
       if (uniqueWriter !== undefined) {
         await this.waitFor(uniqueWriter, `row in relation "${table.name}"`);
         continue;
       }
       const entryKeys = table.indexes.map((ix) => indexEntryKey(ix, next, pkOfRecordKey(key)));
-      this.putVersion(table, key, locked, prepared.payload, next, entryKeys, id);
+      this.putVersion(table, key, read.locked, prepared.payload, next, entryKeys, id);
       return next;
     }
   }
 
   /** Deletes the row with this primary key; `check` may decline after a re-read. */
   async delete(tableName: string, pk: readonly Value[], check?: (current: Row) => boolean): Promise<boolean> {
+    const { table, key, id } = await this.target(tableName, pk);
+    for (;;) {
+      const read = this.readForChange(table, key, id);
+      if ('writer' in read) {
+        await this.waitFor(read.writer, `row in relation "${table.name}"`);
+        continue;
+      }
+      if (read.current === null || (check !== undefined && !check(read.current))) return false;
+      this.putVersion(table, key, read.locked, null, null, [], id);
+      return true;
+    }
+  }
+
+  /** The table (share-locked) and record key an update or delete acts on. */
+  private async target(tableName: string, pk: readonly Value[]): Promise<{ table: TableInfo; key: Buffer; id: string }> {
     this.assertWritable();
     const pending = this.tableForWrite(tableName);
     const table = pending instanceof Promise ? await pending : pending;
     const key = recordKeyOf(table, checkedKey(table, pk));
-    const id = key.toString('latin1');
-    for (;;) {
-      const locked = this.readLocked(key, id);
-      const writer = this.writerToWaitFor(locked);
-      if (writer !== undefined) {
-        await this.waitFor(writer, `row in relation "${table.name}"`);
-        continue;
-      }
-      const current = this.currentRow(table, locked);
-      if (current === null || (check !== undefined && !check(current))) return false;
-      this.putVersion(table, key, locked, null, null, [], id);
-      return true;
-    }
+    return { table, key, id: key.toString('latin1') };
+  }
+
+  /**
+   * Reads a record to change it: the other active transaction to wait for, or the record and
+   * the row the change acts on. The caller writes without an await after it, so nobody can
+   * slip in between the read and the write.
+   */
+  private readForChange(table: TableInfo, key: Buffer, id: string): { writer: Transaction } | { locked: LockedRecord; current: Row | null } {
+    const locked = this.readLocked(key, id);
+    const writer = this.writerToWaitFor(locked);
+    return writer === undefined ? { locked, current: this.currentRow(table, locked) } : { writer };
   }
 
   /** A primary-key change is a delete and an insert, atomic through an internal savepoint. */
