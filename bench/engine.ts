@@ -12,7 +12,7 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Shard, type Row, type ScanOptions, type SweepReport, type Transaction } from '../src/engine/index.ts';
-import { benchPostgres, findPostgres, stopPostgresServers, type PostgresResult } from './postgres.ts';
+import { benchPostgres, findPostgres, type PostgresResult } from './postgres.ts';
 import {
   COMMIT_SECONDS,
   CONCURRENT_WRITERS,
@@ -34,7 +34,8 @@ workload on PostgreSQL on this machine, if it is installed.
 
 Options:
   --rows N         rows in the benchmark table (default 1,000,000)
-  --dir DIR        where to create the scratch directory (default: the OS temp dir);
+  --dir DIR        where to create the shard's scratch directory (default: the OS temp
+                   dir; PostgreSQL's always goes there);
                    it is removed at the end
   --no-postgres    skip the PostgreSQL comparison
   --json           also print the figures as JSON at the end
@@ -223,12 +224,12 @@ function bytesPerMillion(dir: string, rows: number): number {
 
 // ---- PostgreSQL ------------------------------------------------------------------------------
 
-async function comparePostgres(options: Options, workDir: string): Promise<PostgresOutcome> {
+async function comparePostgres(options: Options): Promise<PostgresOutcome> {
   if (!options.postgres) return { note: 'PostgreSQL comparison skipped (--no-postgres).' };
   const install = findPostgres();
-  if (install === undefined) return { note: 'PostgreSQL comparison skipped: no PostgreSQL binaries under /usr/lib/postgresql/*/bin.' };
+  if (install === undefined) return { note: 'PostgreSQL comparison skipped: no PostgreSQL 15 with psql and pgbench under /usr/lib/postgresql/15/bin.' };
   try {
-    return { result: await benchPostgres(install, join(workDir, 'postgres'), options.rows) };
+    return { result: await benchPostgres(install, options.rows) };
   } catch (error) {
     return { note: `PostgreSQL comparison failed: ${(error as Error).message}` };
   }
@@ -337,10 +338,8 @@ async function main(): Promise<number> {
   }
   mkdirSync(options.dir, { recursive: true });
   const workDir = mkdtempSync(join(options.dir, 'sb-bench-'));
-  const cleanUp = (): void => {
-    stopPostgresServers();
-    rmSync(workDir, { recursive: true, force: true });
-  };
+  // A PostgreSQL server still running is stopped by its launcher's exit hook.
+  const cleanUp = (): void => rmSync(workDir, { recursive: true, force: true });
   const interrupted = (): void => {
     cleanUp();
     process.exit(130);
@@ -349,7 +348,7 @@ async function main(): Promise<number> {
   try {
     progress(`work directory: ${workDir}`);
     const engine = await benchEngine(join(workDir, 'shard'), options.rows);
-    const postgres = await comparePostgres(options, workDir);
+    const postgres = await comparePostgres(options);
     process.stdout.write(report(options, engine, postgres));
     if (options.json) process.stdout.write(asJson(options, engine, postgres));
     return 0;

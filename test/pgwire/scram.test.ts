@@ -4,16 +4,12 @@
  * it, and, when PostgreSQL 15 is installed, a real server accepting our secrets and agreeing with
  * our hashing, fake salts and empty-password rule.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
 import { createHmac, createHash, pbkdf2Sync } from 'node:crypto';
-import { chownSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import fc from 'fast-check';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPostgres, startPostgres, type PostgresServer } from '../support/postgres.ts';
 import { saslprep } from '../../src/pgwire/saslprep.ts';
 import {
   formatScramVerifier,
@@ -434,55 +430,22 @@ describe('properties', () => {
 
 // ---- a real PostgreSQL 15 ------------------------------------------------------------------
 
-const PG_BIN = '/usr/lib/postgresql/15/bin';
-
-function pgSkipReason(): string | null {
-  if (!existsSync(join(PG_BIN, 'postgres'))) return `no PostgreSQL binaries at ${PG_BIN}`;
-  if (process.getuid?.() !== 0) return 'not running as root, so cannot run PostgreSQL as the postgres user';
-  if (spawnSync('id', ['-u', 'postgres']).status !== 0) return 'no postgres OS user';
-  return null;
-}
-const skipReason = pgSkipReason();
+const postgres = findPostgres();
+const skipReason = 'missing' in postgres ? postgres.missing : null;
 
 describe.skipIf(skipReason !== null)(`against PostgreSQL 15${skipReason === null ? '' : ` (skipped: ${skipReason})`}`, () => {
-  let dir = '';
-  let data = '';
+  let server: PostgresServer | undefined;
   let port = 0;
   let mockNonce = Buffer.alloc(0);
   let admin: pg.Client | undefined;
   const notices: string[] = [];
 
-  function asPostgres(tool: string, args: string[]): string {
-    return execFileSync('runuser', ['-u', 'postgres', '--', join(PG_BIN, tool), ...args], {
-      cwd: dir,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-  }
-
-  function freePort(): Promise<number> {
-    return new Promise((resolve, reject) => {
-      const server = createServer();
-      server.once('error', reject);
-      server.listen(0, '127.0.0.1', () => {
-        const address = server.address();
-        server.close(() => (typeof address === 'object' && address !== null ? resolve(address.port) : reject(new Error('no port'))));
-      });
-    });
-  }
-
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'scram-pg-'));
-    data = join(dir, 'data');
-    const id = (flag: string): number => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }));
-    chownSync(dir, id('-u'), id('-g'));
-    asPostgres('initdb', ['-D', data, '-U', 'postgres', '--auth-local=trust', '--auth-host=scram-sha-256']
-      .concat(['-E', 'UTF8', '--locale=C', '--no-sync', '--no-instructions']));
-    port = await freePort();
-    const settings = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c password_encryption=scram-sha-256 -c fsync=off`;
-    asPostgres('pg_ctl', ['-D', data, '-l', join(dir, 'log'), '-w', '-o', settings, 'start']);
-    mockNonce = Buffer.from(/Mock authentication nonce:\s*([0-9a-f]{64})/.exec(asPostgres('pg_controldata', ['-D', data]))![1], 'hex');
-    admin = new pg.Client({ host: dir, port, user: 'postgres', database: 'postgres' });
+    server = await startPostgres({ hostAuth: 'scram-sha-256', settings: { password_encryption: 'scram-sha-256' } });
+    port = server.port;
+    const control = server.run('pg_controldata', ['-D', server.dataDir]);
+    mockNonce = Buffer.from(/Mock authentication nonce:\s*([0-9a-f]{64})/.exec(control)![1], 'hex');
+    admin = new pg.Client({ host: server.socketDir, port, user: server.user, database: server.database });
     admin.on('notice', (notice) => notices.push(notice.message ?? ''));
     await admin.connect();
     await admin.query('CREATE ROLE probe LOGIN; CREATE ROLE nopass LOGIN');
@@ -490,8 +453,7 @@ describe.skipIf(skipReason !== null)(`against PostgreSQL 15${skipReason === null
 
   afterAll(async () => {
     await admin?.end();
-    if (existsSync(join(data, 'postmaster.pid'))) asPostgres('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+    await server?.stop();
   });
 
   async function setPassword(password: string): Promise<string | null> {

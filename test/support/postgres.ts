@@ -26,8 +26,13 @@ const DEFAULT_MAJOR = 15;
 export interface PostgresServer {
   readonly host: string;
   readonly port: number;
+  /** Where the unix socket is: connections there are trusted whatever `hostAuth` says. */
+  readonly socketDir: string;
+  readonly dataDir: string;
   readonly user: string;
   readonly database: string;
+  /** Runs one of the server's tools (psql, pgbench, pg_controldata, …) as its OS user; its stdout. */
+  run(tool: string, args: readonly string[], input?: string): string;
   /** Stops the server (fast shutdown) and deletes its directory; safe to call twice. */
   stop(): Promise<void>;
 }
@@ -47,8 +52,16 @@ process.once('exit', () => {
   for (const shutdown of running) shutdown();
 });
 
-/** Starts a fresh PostgreSQL `major` server with extra `settings` (postgres -c); throws if its binaries are missing. */
-export async function startPostgres(options: { major?: number; settings?: Record<string, string> } = {}): Promise<PostgresServer> {
+export interface StartOptions {
+  readonly major?: number;
+  /** Extra server settings (postgres -c name=value). */
+  readonly settings?: Record<string, string>;
+  /** How pg_hba.conf authenticates TCP connections (socket connections are always trusted). */
+  readonly hostAuth?: 'trust' | 'scram-sha-256';
+}
+
+/** Starts a fresh PostgreSQL server; throws if its binaries are missing. */
+export async function startPostgres(options: StartOptions = {}): Promise<PostgresServer> {
   const found = findPostgres(options.major);
   if ('missing' in found) throw new Error(found.missing);
   const pgCtl = join(found.bin, 'pg_ctl');
@@ -67,7 +80,8 @@ export async function startPostgres(options: { major?: number; settings?: Record
   const immediately = () => shutdown('immediate');
   try {
     if (isRoot()) chownSync(dir, osUserId('-u'), osUserId('-g'));
-    await runTool(join(found.bin, 'initdb'), ['-D', data, '-U', OS_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    const auth = ['--auth-local=trust', `--auth-host=${options.hostAuth ?? 'trust'}`];
+    await runTool(join(found.bin, 'initdb'), ['-D', data, '-U', OS_USER, ...auth, '-E', 'UTF8', '--locale=C', '--no-sync']);
     const settings = { listen_addresses: host, fsync: 'off', ...options.settings };
     const serverOptions = [`-p ${port}`, `-k '${dir}'`, ...Object.entries(settings).map(([name, value]) => `-c ${name}='${value}'`)];
     await runTool(pgCtl, ['-D', data, '-l', join(dir, 'server.log'), '-w', '-o', serverOptions.join(' '), 'start']);
@@ -76,7 +90,16 @@ export async function startPostgres(options: { major?: number; settings?: Record
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
-  return { host, port, user: OS_USER, database: 'postgres', stop: async () => shutdown('fast') };
+  return {
+    host,
+    port,
+    socketDir: dir,
+    dataDir: data,
+    user: OS_USER,
+    database: 'postgres',
+    run: (tool, args, input) => runToolSync(join(found.bin, tool), args, input),
+    stop: async () => shutdown('fast'),
+  };
 }
 
 function isRoot(): boolean {
@@ -101,14 +124,26 @@ function command(path: string, args: readonly string[]): [string, string[]] {
   return isRoot() ? ['runuser', ['-u', OS_USER, '--', path, ...args]] : [path, [...args]];
 }
 
+// cwd: the tools complain when started in a directory the postgres user cannot read.
 async function runTool(path: string, args: readonly string[]): Promise<void> {
   try {
-    // cwd: the tools complain when started in a directory the postgres user cannot read.
     await promisify(execFile)(...command(path, args), { cwd: tmpdir() });
   } catch (error) {
-    const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
-    throw new Error(`${path} failed${stderr ? `: ${stderr}` : ''}`, { cause: error });
+    throw toolFailed(path, error);
   }
+}
+
+function runToolSync(path: string, args: readonly string[], input?: string): string {
+  try {
+    return execFileSync(...command(path, args), { cwd: tmpdir(), encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'], maxBuffer: 64 << 20 });
+  } catch (error) {
+    throw toolFailed(path, error);
+  }
+}
+
+function toolFailed(path: string, error: unknown): Error {
+  const stderr = String((error as { stderr?: unknown }).stderr ?? '').trim();
+  return new Error(`${path} failed${stderr ? `: ${stderr}` : ''}`, { cause: error });
 }
 
 /** A port the kernel just handed out, released again for the server to take. */
