@@ -218,6 +218,12 @@ export function pkOfIndexEntry(entry: Uint8Array): Uint8Array {
   return entry.subarray(entry.length - 2 - pkLength, entry.length - 2);
 }
 
+/** An index entry without its primary key: the index id and the index key. */
+export function indexPrefixOfEntry(entry: Buffer): Buffer {
+  const pkLength = (entry[entry.length - 2] << 8) | entry[entry.length - 1];
+  return entry.subarray(0, entry.length - 2 - pkLength);
+}
+
 export function indexKeyOfEntry(entry: Uint8Array): Uint8Array {
   const pkLength = (entry[entry.length - 2] << 8) | entry[entry.length - 1];
   return entry.subarray(4, entry.length - 2 - pkLength);

@@ -12,6 +12,8 @@ import { decodeRow } from './row-codec.ts';
 import {
   compileTable,
   indexEntryKey,
+  indexPrefixOfEntry,
+  type IndexInfo,
   pkOfRecordKey,
   SYSTEM_TABLE_ID,
   FIRST_USER_OBJECT_ID,
@@ -80,6 +82,7 @@ export interface SweepReport {
 }
 
 const COMMITTED_BYTE = Buffer.from([TxnState.Committed]);
+const EMPTY = Buffer.alloc(0);
 const TXN_ID_RESERVATION = 1024;
 const GC_QUEUE_LIMIT = 10_000;
 const META = {
@@ -111,6 +114,8 @@ export interface ShardCore {
   committedTable(name: string): TableInfo | undefined;
   committedTableNames(): Iterable<string>;
   allocateObjectId(): number;
+  putIndexEntry(index: IndexInfo, entry: Buffer): void;
+  indexEntriesWithPrefix(prefix: Buffer): Buffer[];
   mayHoldRecord(tableId: number, key: Buffer): boolean;
   recordCreated(key: Buffer): void;
   activeTransaction(id: number): Transaction | undefined;
@@ -142,6 +147,11 @@ export class Shard implements ShardCore {
   private readonly active = new Map<number, Transaction>();
   private readonly byName = new Map<string, TableInfo>();
   private readonly byId = new Map<number, TableInfo>();
+  /**
+   * Entries of unique indexes staged in the overlay since the last flush, by index id + index
+   * key: with LMDB's own entries, what a uniqueness check must see without forcing a flush.
+   */
+  private readonly stagedUniqueEntries = new Map<string, Buffer[]>();
   /** Per table: the highest record key it has had (null: none), once looked up. */
   private readonly lastRecordKey = new Map<number, Buffer | null>();
   private txnCeiling: number;
@@ -285,6 +295,25 @@ export class Shard implements ShardCore {
     return id;
   }
 
+  putIndexEntry(index: IndexInfo, entry: Buffer): void {
+    this.store.put('indexes', entry, EMPTY);
+    if (!index.unique) return;
+    const prefix = indexPrefixOfEntry(entry).toString('latin1');
+    const staged = this.stagedUniqueEntries.get(prefix);
+    if (staged === undefined) this.stagedUniqueEntries.set(prefix, [entry]);
+    else staged.push(entry);
+  }
+
+  /**
+   * Every entry of a unique index whose index id and key are `prefix`, staged or stored. It may
+   * include entries since deleted: callers check the records they point at.
+   */
+  indexEntriesWithPrefix(prefix: Buffer): Buffer[] {
+    const entries = [...(this.stagedUniqueEntries.get(prefix.toString('latin1')) ?? [])];
+    for (const { key } of this.store.rangeStored('indexes', { start: prefix, end: prefixEnd(prefix) ?? undefined })) entries.push(copyOf(key));
+    return entries;
+  }
+
   /**
    * False when `key` sorts after every record its table has ever had, so an insert need not
    * look it up: appends (serial keys, bulk loads) then cost no LMDB read.
@@ -408,7 +437,7 @@ export class Shard implements ShardCore {
       const [restored] = parseChain(previous);
       if (!restored.deleted) {
         restoredRow = decodeRow(table.types, payloadOf(previous, restored));
-        for (const ix of table.indexes) this.store.put('indexes', indexEntryKey(ix, restoredRow, pkOfRecordKey(key)), Buffer.alloc(0));
+        for (const ix of table.indexes) this.putIndexEntry(ix, indexEntryKey(ix, restoredRow, pkOfRecordKey(key)));
       }
     }
     this.dropStaleIndexEntries(table, key, chain, [versions[0]], next, restoredRow);
@@ -419,6 +448,7 @@ export class Shard implements ShardCore {
   }
 
   private failDirtyTransactions(error: EngineError): void {
+    this.stagedUniqueEntries.clear(); // the overlay they were in is gone
     for (const txn of this.dirtyTxns) txn.fail(error);
     this.dirtyTxns.clear();
     // Their undo never reached disk either; they stay dead until a sweep.
@@ -426,6 +456,7 @@ export class Shard implements ShardCore {
   }
 
   private flushed(): void {
+    this.stagedUniqueEntries.clear();
     this.dirtyTxns.clear();
     for (const id of this.awaitingSettle) this.tip.set(id, TxnState.Committed);
     this.awaitingSettle.length = 0;

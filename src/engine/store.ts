@@ -131,6 +131,14 @@ export class Store {
    */
   range(db: SubDb, options: RangeOptions): Iterable<{ key: Buffer; value: Buffer }> {
     this.flush();
+    return this.rangeStored(db, options);
+  }
+
+  /**
+   * Iterates what LMDB holds, without flushing the overlay first: staged writes are not seen,
+   * and keys the overlay has deleted still are. For callers that merge the overlay themselves.
+   */
+  rangeStored(db: SubDb, options: RangeOptions): Iterable<{ key: Buffer; value: Buffer }> {
     return this.dbs[db].getRange({
       start: options.start,
       end: options.end,

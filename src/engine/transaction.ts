@@ -296,7 +296,7 @@ export class Transaction implements Waiter {
         }
         const row = decodeRow(table.types, payloadOf(chain, v));
         const idxKey = indexKeyOfRow(index, row);
-        this.shard.store.put('indexes', indexEntryKey(index, row, pk), EMPTY);
+        this.shard.putIndexEntry(index, indexEntryKey(index, row, pk));
         if (index.unique && newestSettled && !hasNullKeyPart(index, row)) {
           const seen = idxKey.toString('latin1');
           if (seenUnique.has(seen)) {
@@ -567,13 +567,9 @@ export class Transaction implements Waiter {
   }
 
   private uniqueConflict(table: TableInfo, index: IndexInfo, idxKey: Buffer, pk: Buffer, row: Row): Transaction | undefined {
-    const prefix = Buffer.concat([tablePrefix(index.id), idxKey]);
-    const candidates: Buffer[] = [];
-    for (const { key } of this.shard.store.range('indexes', { start: prefix, end: prefixEnd(prefix) ?? undefined })) {
-      const otherPk = pkOfIndexEntry(key);
-      if (!pk.equals(otherPk)) candidates.push(copyOf(otherPk));
-    }
+    const candidates = this.shard.indexEntriesWithPrefix(Buffer.concat([tablePrefix(index.id), idxKey])).map(pkOfIndexEntry);
     for (const otherPk of candidates) {
+      if (pk.equals(otherPk)) continue;
       const { chain, versions } = this.readLocked(recordKey(table.id, otherPk));
       if (chain === undefined) continue;
       let uncommitted: Transaction | undefined;
@@ -625,7 +621,7 @@ export class Transaction implements Waiter {
     this.shard.store.put('records', key, next, id);
     if (chain === undefined) this.shard.recordCreated(key);
     if (table !== null) {
-      for (const entry of entryKeys) this.shard.store.put('indexes', entry, EMPTY);
+      for (let i = 0; i < entryKeys.length; i++) this.shard.putIndexEntry(table.indexes[i], entryKeys[i]);
       if (chain !== undefined && removed.length > 0) {
         this.shard.dropStaleIndexEntries(table, key, chain, removed, next, row);
       }
@@ -755,7 +751,6 @@ export class Transaction implements Waiter {
   }
 }
 
-const EMPTY = Buffer.alloc(0);
 const NO_RECORD: LockedRecord = { chain: undefined, versions: [], top: undefined };
 
 /** Primary-key values: one per key column, none NULL (their types are checked as they encode). */

@@ -180,6 +180,29 @@ describe('write conflicts', () => {
     await reuse.commit();
     // NULLs never conflict (only nullable columns can hold them; owner is NOT NULL, so skip).
   });
+
+  it('finds unique-index duplicates among writes not yet flushed to LMDB', async () => {
+    const shard = await shardWithAccounts({ overlayLimit: 1_000_000 });
+    const setup = shard.begin();
+    await setup.createIndex('acct', { name: 'acct_owner_key', columns: ['owner'], unique: true });
+    await setup.commit();
+    const bulk = shard.begin();
+    for (let i = 1; i <= 5000; i++) await bulk.insert('acct', [i, `owner${i}`, 0n]);
+    await expectCode(bulk.insert('acct', [9999, 'owner2500', 0n]), '23505');
+    // Another transaction must wait for the uncommitted holder, then see the conflict.
+    const other = shard.begin();
+    const pending = other.insert('acct', [10_000, 'owner4000', 0n]);
+    await bulk.commit();
+    await expectCode(pending, '23505');
+    await other.rollback();
+    // A value freed by an update in the same, unflushed transaction can be taken again.
+    const swap = shard.begin();
+    await swap.update('acct', [1], (r) => [r[0], 'moved', r[2]]);
+    await swap.insert('acct', [10_001, 'owner1', 0n]);
+    await swap.commit();
+    const check = shard.begin();
+    expect([...check.scan('acct', { index: 'acct_owner_key', lower: { values: ['owner1'] }, upper: { values: ['owner1'] } })].map((r) => r[0])).toEqual([10_001]);
+  });
 });
 
 describe('savepoints and rollback', () => {
