@@ -1,6 +1,6 @@
 /**
- * Errors raised by the storage engine. Every error carries a PostgreSQL SQLSTATE so the
- * front door can report it to clients unchanged.
+ * Errors with a PostgreSQL SQLSTATE, raised by the storage engine and by the layers above it
+ * (wire protocol, value I/O), so the front door can report any of them to clients unchanged.
  */
 export class EngineError extends Error {
   readonly code: string;
@@ -16,8 +16,10 @@ export class EngineError extends Error {
   }
 }
 
-/** SQLSTATE codes the engine raises, named as PostgreSQL's errcodes.txt names them. */
+/** SQLSTATE codes raised here and above, named as PostgreSQL's errcodes.txt names them. */
 export const SqlState = {
+  protocolViolation: '08P01',
+  invalidPassword: '28P01',
   uniqueViolation: '23505',
   notNullViolation: '23502',
   serializationFailure: '40001',

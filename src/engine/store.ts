@@ -3,8 +3,9 @@
  *
  * Every mutation is first recorded in an in-memory overlay (one map per sub-database) and
  * reaches LMDB in a batch: at the end of the event-loop turn, before a range scan, when the
- * overlay grows past `overlayLimit` (65,536 writes), or inside a durable commit. This turns thousands of
- * record-version writes into one LMDB write transaction, which is what makes bulk loads fast;
+ * overlay grows past `overlayLimit` (65,536 writes), or inside a durable commit. This turns
+ * thousands of record-version writes into one LMDB write transaction, which is what makes bulk
+ * loads fast;
  * point reads consult the overlay first, so every caller sees its own writes at once.
  *
  * Nothing in the overlay is ever the only copy of committed data: a commit flushes the
@@ -81,7 +82,7 @@ export class Store {
 
   /**
    * The current value of a key, overlay first. The returned buffer may be shared scratch
-   * space that the next `get` overwrites: copy it (`Buffer.from`) to keep it.
+   * space that the next `get` overwrites: copy it (`copyOf`) to keep it.
    */
   get(db: SubDb, key: Buffer, id?: string): Buffer | undefined {
     if (this.overlaySize > 0) {

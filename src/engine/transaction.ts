@@ -285,7 +285,7 @@ export class Transaction implements Waiter {
     for (const { key, value } of this.shard.store.range('records', { start: prefix, end: prefixEnd(prefix) ?? undefined })) {
       const chain = copyOf(value);
       const versions = parseChain(chain);
-      const pk = copyOf(key.subarray(4));
+      const pk = copyOf(pkOfRecordKey(key));
       let newestSettled = true;
       for (const v of versions) {
         const state = this.shard.tip.state(v.txn);

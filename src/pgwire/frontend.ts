@@ -14,18 +14,17 @@
  * valid as long as the caller does not reuse a chunk it has pushed.
  */
 import { isUtf8 } from 'node:buffer';
+import { EngineError, SqlState } from '../engine/errors.ts';
 
 /** A client broke the protocol. `fatal` means message boundaries are lost (or the connection
  * is still in its startup phase), so the connection must be closed; otherwise the offending
  * message was consumed whole and the reader can go on, as PostgreSQL reports such messages
  * with ERROR rather than FATAL. */
-export class ProtocolViolation extends Error {
-  /** ERRCODE_PROTOCOL_VIOLATION. */
-  readonly code = '08P01';
+export class ProtocolViolation extends EngineError {
   readonly fatal: boolean;
 
   constructor(message: string, fatal: boolean) {
-    super(message);
+    super(SqlState.protocolViolation, message);
     this.name = 'ProtocolViolation';
     this.fatal = fatal;
   }

@@ -34,6 +34,7 @@
  * client sent, whatever its encoding.
  */
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { EngineError, SqlState } from '../engine/errors.ts';
 import { saslprep } from './saslprep.ts';
 
 export const SCRAM_SHA_256 = 'SCRAM-SHA-256';
@@ -50,30 +51,16 @@ const KEY_LENGTH = 32;
 const MAX_ITERATIONS = 2 ** 31 - 1;
 const MIN_MOCK_SECRET_LENGTH = 16;
 
-/** SQLSTATE codes raised here, named as PostgreSQL's errcodes.txt names them. */
-export const ScramSqlState = {
-  protocolViolation: '08P01',
-  invalidPassword: '28P01',
-  featureNotSupported: '0A000',
-  invalidParameterValue: '22023',
-  invalidTextRepresentation: '22P02',
-} as const;
-export type ScramSqlState = (typeof ScramSqlState)[keyof typeof ScramSqlState];
-
-export class ScramError extends Error {
-  readonly code: ScramSqlState;
-  readonly detail?: string;
-
-  constructor(code: ScramSqlState, message: string, extra: { detail?: string } = {}) {
-    super(message);
+/** A failed SCRAM step: an EngineError whose code is 08P01, 28P01, 0A000, 22023 or 22P02. */
+export class ScramError extends EngineError {
+  constructor(code: string, message: string, extra: { detail?: string } = {}) {
+    super(code, message, extra);
     this.name = 'ScramError';
-    this.code = code;
-    this.detail = extra.detail;
   }
 }
 
 function malformed(detail: string): ScramError {
-  return new ScramError(ScramSqlState.protocolViolation, 'malformed SCRAM message', { detail });
+  return new ScramError(SqlState.protocolViolation, 'malformed SCRAM message', { detail });
 }
 
 // ---- stored secrets ------------------------------------------------------------------------
@@ -90,7 +77,7 @@ export interface ScramVerifier {
  * default iteration count unless given. The empty password is refused: see the module header.
  */
 export function makeScramVerifier(password: string, options: { salt?: Uint8Array; iterations?: number } = {}): string {
-  if (password === '') throw new ScramError(ScramSqlState.invalidParameterValue, 'empty string is not a valid password');
+  if (password === '') throw new ScramError(SqlState.invalidParameterValue, 'empty string is not a valid password');
   const iterations = options.iterations ?? SCRAM_DEFAULT_ITERATIONS;
   if (!isIterationCount(iterations)) throw new RangeError(`SCRAM iteration count must be an integer from 1 to ${MAX_ITERATIONS}`);
   const salt = Buffer.from(options.salt ?? randomBytes(SALT_LENGTH));
@@ -113,7 +100,7 @@ export function formatScramVerifier(verifier: ScramVerifier): string {
 export function parseScramVerifier(secret: string): ScramVerifier {
   const parsed = readSecret(secret);
   if (typeof parsed === 'string') {
-    throw new ScramError(ScramSqlState.invalidTextRepresentation, `invalid SCRAM secret: ${parsed}`);
+    throw new ScramError(SqlState.invalidTextRepresentation, `invalid SCRAM secret: ${parsed}`);
   }
   return parsed;
 }
@@ -215,7 +202,7 @@ export class ScramExchange {
 
   constructor(options: ScramExchangeOptions) {
     if (options.mechanism !== SCRAM_SHA_256) {
-      throw new ScramError(ScramSqlState.protocolViolation, 'client selected an invalid SASL authentication mechanism');
+      throw new ScramError(SqlState.protocolViolation, 'client selected an invalid SASL authentication mechanism');
     }
     if (options.mockSecret.length < MIN_MOCK_SECRET_LENGTH) {
       throw new RangeError(`mockSecret must be at least ${MIN_MOCK_SECRET_LENGTH} bytes`);
@@ -249,7 +236,7 @@ export class ScramExchange {
     if (reader.peek() !== ',') throw malformed(`Comma expected, but found character "${sanitizeChar(reader.peek())}".`);
     reader.skip();
     if (reader.peek() === 'a') {
-      throw new ScramError(ScramSqlState.featureNotSupported, 'client uses authorization identity, but it is not supported');
+      throw new ScramError(SqlState.featureNotSupported, 'client uses authorization identity, but it is not supported');
     }
     if (reader.peek() !== ',') {
       throw malformed(`Unexpected attribute "${sanitizeChar(reader.peek())}" in client-first-message.`);
@@ -259,12 +246,12 @@ export class ScramExchange {
     this.clientFirstMessageBare = text.slice(reader.offset);
 
     if (reader.peek() === 'm') {
-      throw new ScramError(ScramSqlState.featureNotSupported, 'client requires an unsupported SCRAM extension');
+      throw new ScramError(SqlState.featureNotSupported, 'client requires an unsupported SCRAM extension');
     }
     reader.expect('n');
     const clientNonce = reader.expect('r');
     if (!/^[\x21-\x2b\x2d-\x7e]*$/.test(clientNonce)) {
-      throw new ScramError(ScramSqlState.protocolViolation, 'non-printable characters in SCRAM nonce');
+      throw new ScramError(SqlState.protocolViolation, 'non-printable characters in SCRAM nonce');
     }
     // Optional extensions: none is supported, so they are read and ignored.
     while (!reader.atEnd) reader.any();
@@ -284,7 +271,7 @@ export class ScramExchange {
     // Without channel binding, c= is just the gs2 header again, which must not have changed.
     const channelBinding = reader.expect('c');
     if (channelBinding !== Buffer.from(this.gs2Header, 'latin1').toString('base64')) {
-      throw new ScramError(ScramSqlState.protocolViolation, 'unexpected SCRAM channel-binding attribute in client-final-message');
+      throw new ScramError(SqlState.protocolViolation, 'unexpected SCRAM channel-binding attribute in client-final-message');
     }
     const nonce = reader.expect('r');
     let proofStart: number;
@@ -298,7 +285,7 @@ export class ScramExchange {
     if (proof?.length !== KEY_LENGTH) throw malformed('Malformed proof in client-final-message.');
     if (!reader.atEnd) throw malformed('Garbage found at the end of client-final-message.');
     if (!equalInConstantTime(nonce, this.nonce)) {
-      throw new ScramError(ScramSqlState.protocolViolation, 'invalid SCRAM response', { detail: 'Nonce does not match.' });
+      throw new ScramError(SqlState.protocolViolation, 'invalid SCRAM response', { detail: 'Nonce does not match.' });
     }
 
     const authMessage = Buffer.from(
@@ -311,7 +298,7 @@ export class ScramExchange {
     // The proof is checked even when doomed, so a missing user costs the same time as a wrong password.
     const proofMatches = timingSafeEqual(sha256(clientKey), this.verifier.storedKey);
     if (!proofMatches || this.doomed) {
-      const error = new ScramError(ScramSqlState.invalidPassword, `password authentication failed for user "${this.user}"`);
+      const error = new ScramError(SqlState.invalidPassword, `password authentication failed for user "${this.user}"`);
       return { ok: false, error, logDetail: this.logDetail };
     }
     return { ok: true, message: `v=${hmac(this.verifier.serverKey, authMessage).toString('base64')}` };
@@ -338,7 +325,7 @@ function mockVerifier(user: string, mockSecret: Uint8Array, iterations: number):
 function messageText(message: Buffer | string): string {
   const bytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : message;
   if (bytes.length === 0) throw malformed('The message is empty.');
-  if (bytes.length > SCRAM_MAX_MESSAGE_LENGTH) throw new ScramError(ScramSqlState.protocolViolation, 'invalid message length');
+  if (bytes.length > SCRAM_MAX_MESSAGE_LENGTH) throw new ScramError(SqlState.protocolViolation, 'invalid message length');
   // PostgreSQL reads the message as a C string, so a NUL cuts it short of its length.
   if (bytes.includes(0)) throw malformed('Message length does not match input length.');
   return bytes.toString('latin1');

@@ -11,7 +11,6 @@ export { EngineError };
 
 export const TypeState = {
   ...SqlState,
-  protocolViolation: '08P01',
   invalidBinaryRepresentation: '22P03',
   invalidDatetimeFormat: '22007',
   /** Also PostgreSQL's datetime_value_out_of_range: one code, two names. */
