@@ -96,6 +96,10 @@ const META = {
 } as const;
 const FORMAT_VERSION = 1;
 
+function counterKey(name: string): Buffer {
+  return Buffer.from(`counter:${name}`);
+}
+
 function numberValue(value: number): Buffer {
   const out = Buffer.allocUnsafe(8);
   out.writeDoubleBE(value, 0);
@@ -168,6 +172,7 @@ export class Shard implements ShardCore {
   /** Rolled-back transactions whose undo is staged; settled once it reaches LMDB. */
   private readonly awaitingSettle: number[] = [];
   private closed = false;
+  private countersUnsynced = false;
   private counters = { commits: 0, rollbacks: 0, durableFlushes: 0 };
 
   private constructor(
@@ -521,6 +526,7 @@ export class Shard implements ShardCore {
     }
     this.counters.durableFlushes++;
     this.counters.commits += batch.length;
+    if (this.durable) this.countersUnsynced = false;
     this.nextLsn = lsn;
     this.firstLsn = firstLsn;
     this.tipPrunedTo = tipPrunedTo;
@@ -599,6 +605,39 @@ export class Shard implements ShardCore {
       }
     };
     setImmediate(step);
+  }
+
+  // ---- durable counters ---------------------------------------------------------------------
+
+  /** A named counter kept outside MVCC (sequence reservations), or undefined if never set. */
+  counter(name: string): bigint | undefined {
+    return this.store.get('meta', counterKey(name))?.readBigInt64BE(0);
+  }
+
+  /** Sets a counter now, for every reader; it reaches disk with the next flush of this shard
+   * (a commit here, or `syncCounters`). Not transactional: a rollback keeps it. */
+  setCounter(name: string, value: bigint): void {
+    this.assertOpen();
+    const bytes = Buffer.allocUnsafe(8);
+    bytes.writeBigInt64BE(value, 0);
+    this.store.put('meta', counterKey(name), bytes);
+    this.countersUnsynced = true;
+  }
+
+  /** Resolves once every counter set so far is durable. */
+  syncCounters(): Promise<void> {
+    if (!this.countersUnsynced) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      setImmediate(() => {
+        try {
+          if (this.countersUnsynced) this.store.flush(this.durable);
+          this.countersUnsynced = false;
+          resolve();
+        } catch (error) {
+          reject(asEngineError(error));
+        }
+      });
+    });
   }
 
   // ---- sweep --------------------------------------------------------------------------------

@@ -21,12 +21,15 @@ import { EngineError, SqlState } from '../engine/errors.ts';
  * message was consumed whole and the reader can go on, as PostgreSQL reports such messages
  * with ERROR rather than FATAL. */
 export class ProtocolViolation extends EngineError {
-  readonly fatal: boolean;
+  declare readonly fatal: boolean;
+  /** The message that broke the rules, when it was a regular one: a server tells from it
+   * whether the error belongs to the extended protocol (skip to Sync) or not. */
+  readonly messageType?: RegularMessage['type'];
 
-  constructor(message: string, fatal: boolean) {
-    super(SqlState.protocolViolation, message);
+  constructor(message: string, fatal: boolean, messageType?: RegularMessage['type']) {
+    super(SqlState.protocolViolation, message, { fatal });
     this.name = 'ProtocolViolation';
-    this.fatal = fatal;
+    this.messageType = messageType;
   }
 }
 
@@ -40,6 +43,7 @@ export interface StartupMessage {
   /** The major version is always 3; a minor version above 0 asks the server to negotiate
    * (NegotiateProtocolVersion) down to what it supports. */
   readonly minorVersion: number;
+  /** '' when the client named none: refusing that (28000) is the server's decision. */
   readonly user: string;
   /** Every key/value pair as sent, `user` included; a repeated key keeps its last value, as in
    * PostgreSQL. `_pq_.`-prefixed keys are protocol options the server must acknowledge. */
@@ -224,10 +228,11 @@ class Cursor {
     private readonly body: Buffer,
     private readonly what: string,
     private readonly fatal: boolean,
+    private readonly messageType?: RegularMessage['type'],
   ) {}
 
   violation(reason: string): ProtocolViolation {
-    return new ProtocolViolation(`${reason} in ${this.what}`, this.fatal);
+    return new ProtocolViolation(`${reason} in ${this.what}`, this.fatal, this.messageType);
   }
 
   /** Checked before allocating anything sized by a count the client chose. */
@@ -361,13 +366,11 @@ function decodeStartupPacket(body: Buffer): StartupPhaseMessage {
   const parameters = new Map<string, string>();
   for (let key = c.cstring(); key !== ''; key = c.cstring()) parameters.set(key, c.cstring());
   c.end();
-  const user = parameters.get('user');
-  if (user === undefined || user === '') throw c.violation('no PostgreSQL user name specified');
-  return { type: 'StartupMessage', minorVersion, user, parameters };
+  return { type: 'StartupMessage', minorVersion, user: parameters.get('user') ?? '', parameters };
 }
 
 function decodeRegular(type: number, name: RegularMessage['type'], body: Buffer): RegularMessage {
-  const c = new Cursor(body, name, false);
+  const c = new Cursor(body, name, false, name);
   let message: RegularMessage;
   switch (type) {
     case 0x51:

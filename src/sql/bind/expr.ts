@@ -1,0 +1,630 @@
+/**
+ * Binding expressions: names to column positions, literals and parameters to typed values,
+ * operators and functions to resolved signatures with their arguments cast, special syntax
+ * (BETWEEN, IN, LIKE, CASE, IS DISTINCT FROM, …) to the plan's expression nodes.
+ *
+ * Aggregate and window calls are collected by the query binder: here they become markers
+ * (`outer` with depth AGGREGATE_MARK / WINDOW_MARK) that it rewrites to output positions.
+ */
+import { EngineError, SqlState } from '../../engine/errors.ts';
+import type { Value } from '../../engine/types.ts';
+import type { AggregateCall, Expr, Rel, SortKey, WindowCall, WindowFrame, FrameBound } from '../plan/ir.ts';
+import { BOOL, INT4, INT8, TEXT, UNKNOWN, type SqlType } from '../types/sql-type.ts';
+import { bodyOf, constantOf, kindOf, list, names, positionOf, unsupported, type Body, type Node } from './ast.ts';
+import { commonType, sameType } from './common-type.ts';
+import type { BindOptions, CastContext } from './context.ts';
+import type { Scope } from './scope.ts';
+import { typeFromName } from './type-name.ts';
+import { mapExpr } from './walk.ts';
+
+export const AGGREGATE_MARK = -1;
+export const WINDOW_MARK = -2;
+
+/** Where the expression is: decides whether aggregates / windows / SRFs are allowed. */
+export interface ExprPlace {
+  readonly aggregates: AggregateCall[] | null;
+  readonly windows: WindowCall[] | null;
+  readonly windowSpecs: { partitionBy: Expr[]; orderBy: SortKey[] }[] | null;
+  /** For each window call, the index of its spec in `windowSpecs`. */
+  readonly windowCallSpecs?: number[];
+  /** Name of the clause, for "aggregate functions are not allowed in WHERE". */
+  readonly clause: string;
+}
+
+export const PLAIN: ExprPlace = { aggregates: null, windows: null, windowSpecs: null, clause: '' };
+
+export interface SubqueryBinder {
+  /** Binds a nested SELECT whose outer references resolve through `scope`. */
+  bindSubquery(select: Body, scope: Scope): { plan: Rel; columns: readonly { name: string; type: SqlType }[]; correlated: boolean };
+}
+
+export class ExprBinder {
+  readonly parameterTypes: (SqlType | undefined)[];
+  /** Set when an expression read a column of an enclosing query. */
+  correlated = false;
+
+  constructor(
+    readonly options: BindOptions,
+    private readonly subqueries: SubqueryBinder,
+  ) {
+    this.parameterTypes = options.parameterTypes.map((t) => (t === undefined || t.kind === 'unknown' ? undefined : t));
+  }
+
+  get functions() {
+    return this.options.functions;
+  }
+
+  position(body: Body | undefined): number | undefined {
+    return positionOf(body, this.options.offset);
+  }
+
+  // ---- entry points ------------------------------------------------------------------------
+
+  bind(node: Node, scope: Scope, place: ExprPlace = PLAIN): Expr {
+    const kind = kindOf(node);
+    const body = node[kind];
+    switch (kind) {
+      case 'A_Const':
+        return this.constant(body);
+      case 'ColumnRef':
+        return this.columnRef(body, scope);
+      case 'ParamRef':
+        return this.param(body);
+      case 'TypeCast':
+        return this.typeCast(body, scope, place);
+      case 'A_Expr':
+        return this.aExpr(body, scope, place);
+      case 'BoolExpr':
+        return this.boolExpr(body, scope, place);
+      case 'NullTest': {
+        const arg = this.bind(body.arg, scope, place);
+        return { op: 'isNull', type: BOOL, arg, negated: body.nulltesttype === 'IS_NOT_NULL' };
+      }
+      case 'BooleanTest':
+        return this.booleanTest(body, scope, place);
+      case 'FuncCall':
+        return this.funcCall(body, scope, place);
+      case 'SQLValueFunction':
+        return this.sqlValueFunction(body);
+      case 'CaseExpr':
+        return this.caseExpr(body, scope, place);
+      case 'CoalesceExpr': {
+        const args = list(body.args).map((a) => this.bind(a, scope, place));
+        const type = commonType(args.map((a) => a.type), 'COALESCE', this.functions, this.position(body));
+        return { op: 'coalesce', type, args: args.map((a) => this.coerce(a, type, 'implicit')) };
+      }
+      case 'MinMaxExpr': {
+        const args = list(body.args).map((a) => this.bind(a, scope, place));
+        const name = body.op === 'IS_GREATEST' ? 'GREATEST' : 'LEAST';
+        const type = commonType(args.map((a) => a.type), name, this.functions, this.position(body));
+        return { op: body.op === 'IS_GREATEST' ? 'greatest' : 'least', type, args: args.map((a) => this.coerce(a, type, 'implicit')) };
+      }
+      case 'NullIfExpr':
+        throw unsupported('NULLIF node', this.position(body));
+      case 'SubLink':
+        return this.subLink(body, scope, place);
+      case 'A_ArrayExpr':
+        return this.arrayExpr(body, scope, place);
+      case 'RowExpr': {
+        const fields = list(body.args).map((a) => this.bind(a, scope, place));
+        return { op: 'row', type: { kind: 'record' }, fields };
+      }
+      case 'CollateClause':
+        return this.bind(body.arg, scope, place);
+      case 'A_Indirection':
+        return this.indirection(body, scope, place);
+      case 'SetToDefault':
+        throw new EngineError(SqlState.syntaxError, 'DEFAULT is not allowed in this context', { position: this.position(body) });
+      default:
+        throw unsupported(`expression ${kind}`, this.position(body));
+    }
+  }
+
+  /** Binds and coerces to bool, for WHERE / ON / HAVING / CHECK. */
+  bindCondition(node: Node, scope: Scope, clause: string, place: ExprPlace = { ...PLAIN, clause }): Expr {
+    const expr = this.bind(node, scope, place);
+    if (expr.type.kind === 'bool') return expr;
+    if (expr.type.kind === 'unknown') return this.coerce(expr, BOOL, 'implicit');
+    throw new EngineError(SqlState.datatypeMismatch, `argument of ${clause} must be type boolean, not type ${this.functions.typeName(expr.type)}`, {
+      position: positionOf(bodyOf(node), this.options.offset),
+    });
+  }
+
+  // ---- leaves ------------------------------------------------------------------------------
+
+  private constant(body: Body): Expr {
+    const c = constantOf(body);
+    switch (c.kind) {
+      case 'null':
+        return { op: 'const', type: UNKNOWN, value: null };
+      case 'bool':
+        return { op: 'const', type: BOOL, value: c.value as boolean };
+      case 'int': {
+        const n = c.value as number;
+        return { op: 'const', type: INT4, value: n };
+      }
+      case 'float': {
+        const text = c.value as string;
+        // Integers too large for int4 arrive as fval: PostgreSQL types them int8, then numeric.
+        if (/^-?\d+$/.test(text)) {
+          const big = BigInt(text);
+          if (big >= -(2n ** 63n) && big < 2n ** 63n) return { op: 'const', type: INT8, value: big };
+        }
+        return { op: 'const', type: { kind: 'numeric' }, value: this.functions.castConstant(text, UNKNOWN, { kind: 'numeric' }, 'explicit') };
+      }
+      case 'string':
+        return { op: 'const', type: UNKNOWN, value: c.value as string };
+      case 'bits':
+        throw unsupported('bit string literals', this.position(body));
+    }
+  }
+
+  private columnRef(body: Body, scope: Scope): Expr {
+    const fields = list(body.fields);
+    const star = fields.length > 0 && kindOf(fields[fields.length - 1]) === 'A_Star';
+    if (star) throw new EngineError(SqlState.syntaxError, 'row expansion via "*" is not supported here', { position: this.position(body) });
+    const resolved = scope.resolve(names(fields), false, this.position(body));
+    if (resolved.kind !== 'column') throw unsupported('whole-row references', this.position(body));
+    if (resolved.depth === 0) return { op: 'column', type: resolved.column.type, index: resolved.column.index };
+    this.correlated = true;
+    return { op: 'outer', type: resolved.column.type, depth: resolved.depth, index: resolved.column.index };
+  }
+
+  private param(body: Body): Expr {
+    const n = body.number as number;
+    if (n < 1 || n > 65535) throw new EngineError(SqlState.undefinedParameter, `there is no parameter $${n}`, { position: this.position(body) });
+    while (this.parameterTypes.length < n) this.parameterTypes.push(undefined);
+    const type = this.parameterTypes[n - 1];
+    return { op: 'param', type: type ?? UNKNOWN, index: n - 1 };
+  }
+
+  // ---- coercion ----------------------------------------------------------------------------
+
+  /** `expr` as a value of `type`: unknown literals converted now, unknown parameters typed,
+   * anything else cast when the context allows it (42804 otherwise). */
+  coerce(expr: Expr, type: SqlType, context: CastContext, what?: string, position?: number): Expr {
+    if (type.kind === 'unknown') return expr;
+    if (sameType(expr.type, type)) return expr;
+    if (expr.op === 'param' && expr.type.kind === 'unknown') {
+      this.parameterTypes[expr.index] = type;
+      return { ...expr, type };
+    }
+    if (expr.op === 'const' && (expr.type.kind === 'unknown' || expr.value === null)) {
+      return { op: 'const', type, value: expr.value === null ? null : this.castConstant(expr.value, expr.type, type, 'explicit', position) };
+    }
+    const from = expr.type;
+    if (!this.functions.canCast(from, type, context)) {
+      const target = this.functions.typeName(type);
+      const source = this.functions.typeName(from);
+      throw new EngineError(
+        context === 'explicit' ? SqlState.cannotCoerce : SqlState.datatypeMismatch,
+        context === 'explicit' ? `cannot cast type ${source} to ${target}` : what === undefined ? `argument is of type ${source} but ${target} is expected` : `${what} is of type ${target} but expression is of type ${source}`,
+        { position, hint: context === 'explicit' ? undefined : 'You will need to rewrite or cast the expression.' },
+      );
+    }
+    if (expr.op === 'const') return { op: 'const', type, value: this.castConstant(expr.value, from, type, context, position) };
+    return { op: 'cast', type, context, arg: expr };
+  }
+
+  private castConstant(value: Value, from: SqlType, to: SqlType, context: CastContext, position?: number): Value {
+    try {
+      return this.functions.castConstant(value, from, to, context);
+    } catch (error) {
+      if (error instanceof EngineError && error.position === undefined && position !== undefined) {
+        throw new EngineError(error.code, error.message, { detail: error.detail, hint: error.hint, position });
+      }
+      throw error;
+    }
+  }
+
+  /** Parameters still untyped at the end of binding are text, as PostgreSQL's unknown. */
+  finishParameters(): SqlType[] {
+    return this.parameterTypes.map((t) => t ?? TEXT);
+  }
+
+  private typeCast(body: Body, scope: Scope, place: ExprPlace): Expr {
+    const type = typeFromName(body.typeName, this.options.offset);
+    const arg = this.bind(body.arg, scope, place);
+    const position = this.position(body.typeName) ?? this.position(body);
+    if (arg.op === 'param' && arg.type.kind === 'unknown') return this.coerce(arg, type, 'explicit');
+    if (arg.op === 'const' && arg.type.kind === 'unknown') {
+      return { op: 'const', type, value: arg.value === null ? null : this.castConstant(arg.value, UNKNOWN, type, 'explicit', this.position(body.arg?.A_Const) ?? position) };
+    }
+    if (sameType(arg.type, type)) return arg;
+    return this.coerce(arg, type, 'explicit', undefined, position);
+  }
+
+  // ---- operators ---------------------------------------------------------------------------
+
+  operator(name: string, left: Expr | null, right: Expr, position?: number): Expr {
+    let resolved;
+    try {
+      resolved = this.functions.operator(name, left?.type ?? null, right.type);
+    } catch (error) {
+      throw withPosition(error, position);
+    }
+    const args = left === null ? [right] : [left, right];
+    const cast = args.map((a, i) => this.coerce(a, resolved.argTypes[i], 'implicit', undefined, position));
+    return { op: 'call', type: resolved.returnType, kind: 'operator', name, argTypes: resolved.argTypes, args: cast };
+  }
+
+  private aExpr(body: Body, scope: Scope, place: ExprPlace): Expr {
+    const position = this.position(body);
+    const opName = names(body.name);
+    const name = opName[opName.length - 1];
+    switch (body.kind as string) {
+      case 'AEXPR_OP': {
+        const left = body.lexpr === undefined ? null : this.bind(body.lexpr, scope, place);
+        const right = this.bind(body.rexpr, scope, place);
+        if (left !== null && (name === '=' || name === '<>') && right.op === 'row' && left.op === 'row') return this.rowCompare(name, left, right, position);
+        return this.operator(name, left, right, position);
+      }
+      case 'AEXPR_LIKE':
+      case 'AEXPR_ILIKE':
+      case 'AEXPR_SIMILAR': {
+        if (body.kind === 'AEXPR_SIMILAR') throw unsupported('SIMILAR TO', position);
+        return this.operator(name, this.bind(body.lexpr, scope, place), this.bind(body.rexpr, scope, place), position);
+      }
+      case 'AEXPR_DISTINCT':
+      case 'AEXPR_NOT_DISTINCT': {
+        const left = this.bind(body.lexpr, scope, place);
+        const right = this.bind(body.rexpr, scope, place);
+        const eq = this.operator('=', left, right, position) as Extract<Expr, { op: 'call' }>;
+        return { op: 'isDistinct', type: BOOL, argType: eq.argTypes[0], left: eq.args[0], right: eq.args[1], negated: body.kind === 'AEXPR_NOT_DISTINCT' };
+      }
+      case 'AEXPR_NULLIF': {
+        const left = this.bind(body.lexpr, scope, place);
+        const right = this.bind(body.rexpr, scope, place);
+        const eq = this.operator('=', left, right, position) as Extract<Expr, { op: 'call' }>;
+        return { op: 'nullif', type: eq.args[0].type, left: eq.args[0], right: eq.args[1] };
+      }
+      case 'AEXPR_IN':
+        return this.inList(body, scope, place, name === '<>');
+      case 'AEXPR_BETWEEN':
+      case 'AEXPR_NOT_BETWEEN':
+      case 'AEXPR_BETWEEN_SYM':
+      case 'AEXPR_NOT_BETWEEN_SYM': {
+        const arg = this.bind(body.lexpr, scope, place);
+        const [lo, hi] = list(body.rexpr.List?.items ?? body.rexpr).map((n: Node) => this.bind(n, scope, place));
+        const symmetric = body.kind.endsWith('_SYM');
+        const between = (a: Expr, b: Expr): Expr => ({ op: 'and', type: BOOL, args: [this.operator('>=', arg, a, position), this.operator('<=', arg, b, position)] });
+        let expr = between(lo, hi);
+        if (symmetric) expr = { op: 'or', type: BOOL, args: [expr, between(hi, lo)] };
+        return body.kind.startsWith('AEXPR_NOT') ? { op: 'not', type: BOOL, arg: expr } : expr;
+      }
+      case 'AEXPR_OP_ANY':
+      case 'AEXPR_OP_ALL': {
+        const left = this.bind(body.lexpr, scope, place);
+        const array = this.bind(body.rexpr, scope, place);
+        const element: SqlType = array.type.kind === 'array' ? array.type.element : left.type.kind === 'unknown' ? TEXT : left.type;
+        const { test, leftType, rightType } = this.comparisonTest(name, left.type, element, position);
+        if (!isArrayElement(rightType)) throw unsupported(`arrays of ${this.functions.typeName(rightType)}`, position);
+        const arrayExpr = this.coerce(array, { kind: 'array', element: rightType }, 'implicit', undefined, position);
+        return { op: body.kind === 'AEXPR_OP_ANY' ? 'anyArray' : 'allArray', type: BOOL, left: this.coerce(left, leftType, 'implicit'), array: arrayExpr, test };
+      }
+      default:
+        throw unsupported(`operator form ${String(body.kind)}`, position);
+    }
+  }
+
+  /** `column0 op column1` over a two-column row, with both sides already of the operator's
+   * argument types (ANY/ALL and IN subqueries evaluate it against [left, element]). */
+  comparisonTest(name: string, left: SqlType, right: SqlType, position?: number): { test: Expr; leftType: SqlType; rightType: SqlType } {
+    let resolved;
+    try {
+      resolved = this.functions.operator(name, left.kind === 'unknown' ? right : left, right.kind === 'unknown' ? left : right);
+    } catch (error) {
+      throw withPosition(error, position);
+    }
+    if (resolved.returnType.kind !== 'bool') throw new EngineError(SqlState.datatypeMismatch, `operator ${name} must return type boolean`, { position });
+    const [leftType, rightType] = resolved.argTypes;
+    const test: Expr = {
+      op: 'call', type: BOOL, kind: 'operator', name, argTypes: resolved.argTypes,
+      args: [{ op: 'column', type: leftType, index: 0 }, { op: 'column', type: rightType, index: 1 }],
+    };
+    return { test, leftType, rightType };
+  }
+
+  private rowCompare(name: string, left: Extract<Expr, { op: 'row' }>, right: Extract<Expr, { op: 'row' }>, position?: number): Expr {
+    if (left.fields.length !== right.fields.length) throw new EngineError(SqlState.syntaxError, 'unequal number of entries in row expressions', { position });
+    const parts = left.fields.map((l, i) => this.operator(name, l, right.fields[i], position));
+    return { op: name === '=' ? 'and' : 'or', type: BOOL, args: parts };
+  }
+
+  private inList(body: Body, scope: Scope, place: ExprPlace, negated: boolean): Expr {
+    const position = this.position(body);
+    const arg = this.bind(body.lexpr, scope, place);
+    const items = list(body.rexpr.List?.items ?? body.rexpr).map((n: Node) => this.bind(n, scope, place));
+    const type = commonType([arg.type, ...items.map((i) => i.type)], 'IN', this.functions, position);
+    const eq = this.operator('=', { op: 'column', type, index: 0 }, { op: 'column', type, index: 0 }, position);
+    if (eq.type.kind !== 'bool') throw new EngineError(SqlState.datatypeMismatch, 'IN requires = to yield boolean', { position });
+    return { op: 'inList', type: BOOL, arg: this.coerce(arg, type, 'implicit'), list: items.map((i) => this.coerce(i, type, 'implicit')), negated };
+  }
+
+  private boolExpr(body: Body, scope: Scope, place: ExprPlace): Expr {
+    const args = list(body.args).map((a) => this.coerceBool(this.bind(a, scope, place), body));
+    switch (body.boolop as string) {
+      case 'AND_EXPR':
+        return { op: 'and', type: BOOL, args: flatten('and', args) };
+      case 'OR_EXPR':
+        return { op: 'or', type: BOOL, args: flatten('or', args) };
+      default:
+        return { op: 'not', type: BOOL, arg: args[0] };
+    }
+  }
+
+  private coerceBool(expr: Expr, body: Body): Expr {
+    if (expr.type.kind === 'bool') return expr;
+    if (expr.type.kind === 'unknown') return this.coerce(expr, BOOL, 'implicit');
+    const op = body.boolop === 'AND_EXPR' ? 'AND' : body.boolop === 'OR_EXPR' ? 'OR' : 'NOT';
+    throw new EngineError(SqlState.datatypeMismatch, `argument of ${op} must be type boolean, not type ${this.functions.typeName(expr.type)}`, { position: this.position(body) });
+  }
+
+  private booleanTest(body: Body, scope: Scope, place: ExprPlace): Expr {
+    const arg = this.coerce(this.bind(body.arg, scope, place), BOOL, 'implicit');
+    const t = body.booltesttype as string;
+    if (t === 'IS_UNKNOWN' || t === 'IS_NOT_UNKNOWN') return { op: 'isNull', type: BOOL, arg, negated: t === 'IS_NOT_UNKNOWN' };
+    const value: Expr = { op: 'const', type: BOOL, value: t === 'IS_TRUE' || t === 'IS_NOT_TRUE' };
+    return { op: 'isDistinct', type: BOOL, argType: BOOL, left: arg, right: value, negated: t === 'IS_TRUE' || t === 'IS_FALSE' };
+  }
+
+  private caseExpr(body: Body, scope: Scope, place: ExprPlace): Expr {
+    const position = this.position(body);
+    const operand = body.arg === undefined ? null : this.bind(body.arg, scope, place);
+    const whens = list(body.args).map((w) => {
+      const when = w.CaseWhen;
+      const test = operand === null ? this.coerce(this.bind(when.expr, scope, place), BOOL, 'implicit') : this.operator('=', operand, this.bind(when.expr, scope, place), this.position(when));
+      return { when: test, then: this.bind(when.result, scope, place) };
+    });
+    const otherwise = body.defresult === undefined ? null : this.bind(body.defresult, scope, place);
+    const type = commonType([...whens.map((w) => w.then.type), ...(otherwise === null ? [] : [otherwise.type])], 'CASE', this.functions, position);
+    return {
+      op: 'case',
+      type,
+      whens: whens.map((w) => ({ when: w.when, then: this.coerce(w.then, type, 'implicit') })),
+      otherwise: otherwise === null ? null : this.coerce(otherwise, type, 'implicit'),
+    };
+  }
+
+  private arrayExpr(body: Body, scope: Scope, place: ExprPlace): Expr {
+    const elements = list(body.elements).map((e) => this.bind(e, scope, place));
+    if (elements.length === 0) return { op: 'const', type: UNKNOWN, value: '{}' };
+    const type = commonType(elements.map((e) => e.type), 'ARRAY', this.functions, this.position(body));
+    if (!isArrayElement(type)) throw unsupported(`arrays of ${this.functions.typeName(type)}`, this.position(body));
+    return { op: 'array', type: { kind: 'array', element: type }, elements: elements.map((e) => this.coerce(e, type, 'implicit')) };
+  }
+
+  private indirection(body: Body, scope: Scope, place: ExprPlace): Expr {
+    let expr = this.bind(body.arg, scope, place);
+    for (const step of list(body.indirection)) {
+      const kind = kindOf(step);
+      if (kind !== 'A_Indices' || step.A_Indices.is_slice === true) throw unsupported(kind === 'String' ? 'field selection' : 'array slices', this.position(body));
+      const index = this.coerce(this.bind(step.A_Indices.uidx, scope, place), INT4, 'implicit');
+      if (expr.type.kind !== 'array') throw new EngineError(SqlState.datatypeMismatch, `cannot subscript type ${this.functions.typeName(expr.type)} because it does not support subscripting`, { position: this.position(body) });
+      expr = { op: 'call', type: expr.type.element, kind: 'operator', name: '[]', argTypes: [expr.type, INT4], args: [expr, index] };
+    }
+    return expr;
+  }
+
+  private sqlValueFunction(body: Body): Expr {
+    const map: Record<string, string> = {
+      SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIME: 'current_time', SVFOP_CURRENT_TIMESTAMP: 'now', SVFOP_LOCALTIME: 'localtime',
+      SVFOP_LOCALTIMESTAMP: 'localtimestamp', SVFOP_CURRENT_USER: 'current_user', SVFOP_CURRENT_ROLE: 'current_user', SVFOP_SESSION_USER: 'session_user',
+      SVFOP_USER: 'current_user', SVFOP_CURRENT_CATALOG: 'current_database', SVFOP_CURRENT_SCHEMA: 'current_schema',
+    };
+    const name = map[body.op as string];
+    if (name === undefined) throw unsupported(String(body.op), this.position(body));
+    return this.call(name, [], this.position(body));
+  }
+
+  /** A plain function call by name with bound arguments. */
+  call(name: string, args: readonly Expr[], position?: number): Expr {
+    let resolved;
+    try {
+      resolved = this.functions.function(name, args.map((a) => a.type));
+    } catch (error) {
+      throw withPosition(error, position);
+    }
+    const cast = args.map((a, i) => this.coerce(a, resolved.argTypes[i], 'implicit', undefined, position));
+    return { op: 'call', type: resolved.returnType, kind: 'function', name, argTypes: resolved.argTypes, args: cast };
+  }
+
+  // ---- function calls ----------------------------------------------------------------------
+
+  private funcCall(body: Body, scope: Scope, place: ExprPlace): Expr {
+    const position = this.position(body);
+    const parts = names(body.funcname);
+    const name = parts[parts.length - 1].toLowerCase();
+    if (parts.length > 1 && parts[0] !== 'pg_catalog') throw new EngineError(SqlState.undefinedFunction, `function ${parts.join('.')} does not exist`, { position });
+    if (body.over !== undefined) return this.windowCall(name, body, scope, place);
+    if (this.functions.isAggregate(name) || body.agg_star === true) return this.aggregateCall(name, body, scope, place);
+    if (body.agg_distinct === true || body.agg_filter !== undefined || body.agg_order !== undefined) {
+      throw new EngineError(SqlState.wrongObjectType, `${name} is not an aggregate function`, { position });
+    }
+    const args = list(body.args).map((a) => this.bind(a, scope, place));
+    return this.call(name, args, position);
+  }
+
+  private aggregateCall(name: string, body: Body, scope: Scope, place: ExprPlace): Expr {
+    const position = this.position(body);
+    if (place.aggregates === null) {
+      throw new EngineError(SqlState.groupingError, place.clause === '' ? 'aggregate functions are not allowed here' : `aggregate functions are not allowed in ${place.clause}`, { position });
+    }
+    // Aggregate arguments see the input rows: no nested aggregates, no windows.
+    const inner: ExprPlace = { aggregates: null, windows: null, windowSpecs: null, clause: 'aggregate function calls' };
+    const star = body.agg_star === true;
+    const aggName = star ? 'count_star' : name;
+    let args = list(body.args).map((a) => this.bind(a, scope, inner));
+    let argTypes = args.map((a) => a.type);
+    if (name === 'string_agg' && args.length === 2) {
+      args = args.map((a) => this.coerce(a, a.type.kind === 'unknown' || a.type.kind === 'varchar' || a.type.kind === 'char' ? TEXT : a.type, 'implicit'));
+      argTypes = args.map((a) => a.type);
+    } else {
+      args = args.map((a) => (a.type.kind === 'unknown' ? this.coerce(a, TEXT, 'implicit') : a));
+      argTypes = args.map((a) => a.type);
+    }
+    let type: SqlType;
+    try {
+      type = this.functions.aggregateType(aggName, argTypes);
+    } catch (error) {
+      throw withPosition(error, position);
+    }
+    const filter = body.agg_filter === undefined ? null : this.bindCondition(body.agg_filter, scope, 'FILTER', inner);
+    const orderBy = list(body.agg_order).map((s) => this.sortKey(s.SortBy, scope, inner));
+    place.aggregates.push({ name: aggName as AggregateCall['name'], type, args, argTypes, distinct: body.agg_distinct === true, filter, orderBy });
+    return { op: 'outer', type, depth: AGGREGATE_MARK, index: place.aggregates.length - 1 };
+  }
+
+  sortKey(sortBy: Body, scope: Scope, place: ExprPlace): SortKey {
+    const expr = this.bind(sortBy.node, scope, place);
+    return this.sortKeyOf(expr, sortBy);
+  }
+
+  sortKeyOf(bound: Expr, sortBy: Body): SortKey {
+    const expr = bound.type.kind === 'unknown' ? this.coerce(bound, TEXT, 'implicit') : bound;
+    if (sortBy.sortby_dir === 'SORTBY_USING') throw unsupported('ORDER BY … USING', this.position(sortBy));
+    const descending = sortBy.sortby_dir === 'SORTBY_DESC';
+    const nulls = sortBy.sortby_nulls as string;
+    const nullsFirst = nulls === 'SORTBY_NULLS_FIRST' ? true : nulls === 'SORTBY_NULLS_LAST' ? false : descending;
+    return { expr, type: expr.type, descending, nullsFirst };
+  }
+
+  private windowCall(name: string, body: Body, scope: Scope, place: ExprPlace): Expr {
+    const position = this.position(body);
+    if (place.windows === null || place.windowSpecs === null) {
+      throw new EngineError(SqlState.windowingError, place.clause === '' ? 'window functions are not allowed here' : `window functions are not allowed in ${place.clause}`, { position });
+    }
+    const over = body.over as Body;
+    if (over.name !== undefined || over.refname !== undefined) throw unsupported('named windows', position);
+    // Window arguments may contain aggregates (over grouped rows), but no windows.
+    const inner: ExprPlace = { ...place, windows: null, windowSpecs: null, clause: 'window function calls' };
+    const star = body.agg_star === true;
+    const fnName = star ? 'count_star' : name;
+    const args = list(body.args).map((a) => {
+      const e = this.bind(a, scope, inner);
+      return e.type.kind === 'unknown' ? this.coerce(e, TEXT, 'implicit') : e;
+    });
+    const argTypes = args.map((a) => a.type);
+    let type: SqlType;
+    try {
+      type = this.functions.isWindowFunction(fnName) ? this.functions.windowType(fnName, argTypes) : this.functions.aggregateType(fnName, argTypes);
+    } catch (error) {
+      throw withPosition(error, position);
+    }
+    const partitionBy = list(over.partitionClause).map((p) => this.bind(p, scope, inner));
+    const orderBy = list(over.orderClause).map((s) => this.sortKey(s.SortBy, scope, inner));
+    const frame = this.frame(over, scope, orderBy.length > 0);
+    const filter = body.agg_filter === undefined ? null : this.bindCondition(body.agg_filter, scope, 'FILTER', inner);
+    const key = JSON.stringify([partitionBy, orderBy], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    let spec = place.windowSpecs.findIndex((s) => JSON.stringify([s.partitionBy, s.orderBy], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) === key);
+    if (spec < 0) {
+      place.windowSpecs.push({ partitionBy, orderBy });
+      spec = place.windowSpecs.length - 1;
+    }
+    place.windows.push({ name: fnName as WindowCall['name'], type, args, argTypes, filter, frame });
+    place.windowCallSpecs?.push(spec);
+    return { op: 'outer', type, depth: WINDOW_MARK, index: place.windows.length - 1 };
+  }
+
+  private frame(over: Body, scope: Scope, ordered: boolean): WindowFrame {
+    const options = (over.frameOptions as number | undefined) ?? 0;
+    // PostgreSQL's FRAMEOPTION_* bits (nodes/parsenodes.h).
+    const NONDEFAULT = 0x1, RANGE = 0x2, ROWS = 0x4, GROUPS = 0x8;
+    const START_UNBOUNDED_PRECEDING = 0x20, START_CURRENT_ROW = 0x200, START_OFFSET_PRECEDING = 0x800, START_OFFSET_FOLLOWING = 0x2000;
+    const END_UNBOUNDED_FOLLOWING = 0x100, END_CURRENT_ROW = 0x400, END_OFFSET_PRECEDING = 0x1000, END_OFFSET_FOLLOWING = 0x4000;
+    if ((options & NONDEFAULT) === 0) {
+      return {
+        mode: 'range',
+        start: { kind: 'unboundedPreceding' },
+        end: ordered ? { kind: 'currentRow' } : { kind: 'unboundedFollowing' },
+      };
+    }
+    const mode = options & ROWS ? 'rows' : options & GROUPS ? 'groups' : options & RANGE ? 'range' : 'range';
+    const offset = (node: Node | undefined): Expr => {
+      if (node === undefined) throw new EngineError(SqlState.syntaxError, 'frame offset missing');
+      const e = this.bind(node, scope, PLAIN);
+      return mode === 'range' ? e : this.coerce(e, INT8, 'implicit');
+    };
+    const start: FrameBound =
+      options & START_UNBOUNDED_PRECEDING ? { kind: 'unboundedPreceding' }
+      : options & START_CURRENT_ROW ? { kind: 'currentRow' }
+      : options & START_OFFSET_PRECEDING ? { kind: 'preceding', offset: offset(over.startOffset) }
+      : options & START_OFFSET_FOLLOWING ? { kind: 'following', offset: offset(over.startOffset) }
+      : { kind: 'unboundedPreceding' };
+    const end: FrameBound =
+      options & END_UNBOUNDED_FOLLOWING ? { kind: 'unboundedFollowing' }
+      : options & END_CURRENT_ROW ? { kind: 'currentRow' }
+      : options & END_OFFSET_PRECEDING ? { kind: 'preceding', offset: offset(over.endOffset) }
+      : options & END_OFFSET_FOLLOWING ? { kind: 'following', offset: offset(over.endOffset) }
+      : { kind: 'currentRow' };
+    return { mode, start, end };
+  }
+
+  // ---- subqueries --------------------------------------------------------------------------
+
+  private subLink(body: Body, scope: Scope, place: ExprPlace): Expr {
+    const position = this.position(body);
+    const { plan, columns, correlated } = this.subqueries.bindSubquery(body.subselect.SelectStmt, scope);
+    const uncorrelated = !correlated;
+    switch (body.subLinkType as string) {
+      case 'EXISTS_SUBLINK':
+        return { op: 'subquery', type: BOOL, kind: 'exists', plan, uncorrelated };
+      case 'EXPR_SUBLINK':
+        if (columns.length !== 1) throw new EngineError(SqlState.syntaxError, 'subquery must return only one column', { position });
+        return { op: 'subquery', type: columns[0].type, kind: 'scalar', plan, uncorrelated };
+      case 'ARRAY_SUBLINK': {
+        if (columns.length !== 1) throw new EngineError(SqlState.syntaxError, 'subquery must return only one column', { position });
+        const element = columns[0].type;
+        if (!isArrayElement(element)) throw unsupported(`arrays of ${this.functions.typeName(element)}`, position);
+        return { op: 'subquery', type: { kind: 'array', element }, kind: 'array', plan, uncorrelated };
+      }
+      case 'ANY_SUBLINK':
+      case 'ALL_SUBLINK': {
+        if (columns.length !== 1) throw new EngineError(SqlState.syntaxError, 'subquery has too many columns', { position });
+        const opName = body.operName === undefined ? '=' : names(body.operName).pop() ?? '=';
+        const left = this.bind(body.testexpr, scope, place);
+        const { test, leftType, rightType } = this.comparisonTest(opName, left.type, columns[0].type, position);
+        if (!sameType(rightType, columns[0].type) && !this.functions.canCast(columns[0].type, rightType, 'implicit')) {
+          throw new EngineError(SqlState.datatypeMismatch, `operator does not exist: ${this.functions.typeName(left.type)} ${opName} ${this.functions.typeName(columns[0].type)}`, { position });
+        }
+        const castTest = sameType(rightType, columns[0].type) ? test : substituteColumn1(test, { op: 'cast', type: rightType, context: 'implicit', arg: { op: 'column', type: columns[0].type, index: 1 } });
+        return {
+          op: 'subquery',
+          type: BOOL,
+          kind: body.subLinkType === 'ANY_SUBLINK' ? 'any' : 'all',
+          plan,
+          left: this.coerce(left, leftType, 'implicit'),
+          test: castTest,
+          uncorrelated,
+        };
+      }
+      default:
+        throw unsupported(`subquery form ${String(body.subLinkType)}`, position);
+    }
+  }
+}
+
+function flatten(op: 'and' | 'or', args: Expr[]): Expr[] {
+  return args.flatMap((a) => (a.op === op ? a.args : [a]));
+}
+
+function isArrayElement(type: SqlType): type is Exclude<import('../../engine/types.ts').ColumnType, { kind: 'array' }> {
+  switch (type.kind) {
+    case 'array': case 'unknown': case 'oid': case 'regclass': case 'regtype': case 'regproc': case 'regnamespace':
+    case 'regrole': case 'name': case 'char1': case 'json': case 'int2vector': case 'oidvector': case 'record': case 'void':
+      return false;
+    default:
+      return true;
+  }
+}
+
+function substituteColumn1(test: Expr, replacement: Expr): Expr {
+  return mapExpr(test, (e) => (e.op === 'column' && e.index === 1 ? replacement : e));
+}
+
+function withPosition(error: unknown, position: number | undefined): unknown {
+  if (error instanceof EngineError && error.position === undefined && position !== undefined) {
+    return new EngineError(error.code, error.message, { detail: error.detail, hint: error.hint, position });
+  }
+  return error;
+}
