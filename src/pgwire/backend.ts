@@ -221,6 +221,17 @@ export class BackendWriter {
     return this;
   }
 
+  /** Drops a message left unfinished, such as a DataRow whose value failed to encode midway,
+   * so the writer can go on with the next message (an ErrorResponse). */
+  abandonMessage(): this {
+    if (this.start !== -1) {
+      this.at = this.start;
+      this.start = -1;
+      this.fieldsLeft = 0;
+    }
+    return this;
+  }
+
   endDataRow(): this {
     if (this.fieldsLeft !== 0) throw new Error(`BackendWriter.endDataRow with ${this.fieldsLeft} fields missing`);
     return this.end();

@@ -1,7 +1,8 @@
 /**
- * The PostgreSQL wire protocol (v3) message codec, the lowest layer of the front door. It knows
- * message layouts and framing only: no sockets, no TLS, no authentication logic, no session
- * state. Connections are built on top of it:
+ * The PostgreSQL wire protocol (v3): the server (`startPgServer`) that serves clients over TCP
+ * and TLS against a `QueryEngine` (src/session/contract.ts), and below it the message codec.
+ * The codec knows message layouts and framing only: no sockets, no TLS, no authentication
+ * logic, no session state. The server's connections are built on top of it:
  *
  * - `FrontendReader` turns the bytes a client sends into typed `FrontendMessage`s; it starts in
  *   'startup' mode and the connection switches it to 'regular' once it accepts a StartupMessage.
@@ -53,3 +54,6 @@ export {
   type Sync,
   type Terminate,
 } from './frontend.ts';
+export type { LogMethod, PgServerLogger } from './logger.ts';
+export { sqlTypeLength, sqlTypeModifier, sqlTypeOid } from './result-encoder.ts';
+export { startPgServer, type PgServer, type PgServerOptions } from './server.ts';

@@ -28,6 +28,14 @@ describe('BackendWriter', () => {
     );
   });
 
+  it('abandonMessage drops a half-written DataRow so the next message follows the last whole one', () => {
+    const writer = new BackendWriter().commandComplete('SELECT 1');
+    writer.beginDataRow(2).field('half');
+    const bytes = writer.abandonMessage().readyForQuery('I').flush();
+    expect(bytes).toEqual(Buffer.concat([frame('C', cstr('SELECT 1')), frame('Z', Buffer.from('I'))]));
+    expect(writer.abandonMessage().flush()).toEqual(Buffer.alloc(0));
+  });
+
   it('NegotiateProtocolVersion and the unframed encryption answers', () => {
     expect(new BackendWriter().negotiateProtocolVersion(0, ['_pq_.compression']).flush()).toEqual(
       frame('v', int32(0), int32(1), cstr('_pq_.compression')),

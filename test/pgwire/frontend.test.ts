@@ -57,6 +57,12 @@ describe('startup phase', () => {
     expect(reader.pending).toBeGreaterThan(0);
   });
 
+  it('a StartupMessage without a user is decoded with user \'\', for the server to refuse', () => {
+    expect(readAll([packet(V3, cstr('database'), cstr('x'), cstr(''))])).toEqual([
+      { type: 'StartupMessage', minorVersion: 0, user: '', parameters: new Map([['database', 'x']]) },
+    ]);
+  });
+
   it('a startup packet of exactly the maximum length is accepted', () => {
     const head = [V3, cstr('user'), cstr('alice'), cstr('options')];
     const fixed = Buffer.concat(head).length + 2; // the value's terminator and the final one
@@ -71,8 +77,6 @@ describe('startup phase', () => {
     ['too short', Buffer.concat([int32(7), V3]), 'invalid length of startup packet: 7'],
     ['negative length', int32(-1), 'invalid length of startup packet: -1'],
     ['protocol 2.0', packet(int32(0x20000), cstr('user'), cstr('x'), cstr('')), 'unsupported frontend protocol 2.0: server supports 3.0 in startup packet'],
-    ['no user', packet(V3, cstr('database'), cstr('x'), cstr('')), 'no PostgreSQL user name specified in startup packet'],
-    ['empty user', packet(V3, cstr('user'), cstr(''), cstr('')), 'no PostgreSQL user name specified in startup packet'],
     ['no terminator', packet(V3, cstr('user'), cstr('x')), 'missing string terminator in startup packet'],
     ['key without value', packet(V3, cstr('user'), cstr('x'), cstr('database')), 'missing string terminator in startup packet'],
     ['bytes after the terminator', packet(V3, cstr('user'), cstr('x'), cstr(''), Buffer.from('!')), 'invalid message format: 1 unexpected bytes at the end in startup packet'],
@@ -125,6 +129,7 @@ describe('regular messages', () => {
       const error = violation(() => reader.read());
       expect(error.message).toBe(message);
       expect(error.fatal).toBe(false);
+      expect(error.messageType).toBe(label.split(/[: ]/)[0]);
       expect(reader.read()).toEqual({ type: 'Sync' });
       expect(reader.read()).toBeNull();
     });
