@@ -267,16 +267,12 @@ export class ExprBinder {
       }
       case 'AEXPR_DISTINCT':
       case 'AEXPR_NOT_DISTINCT': {
-        const left = this.bind(body.lexpr, scope, place);
-        const right = this.bind(body.rexpr, scope, place);
-        const eq = this.operator('=', left, right, position) as Extract<Expr, { op: 'call' }>;
-        return { op: 'isDistinct', type: BOOL, argType: eq.argTypes[0], left: eq.args[0], right: eq.args[1], negated: body.kind === 'AEXPR_NOT_DISTINCT' };
+        const [left, right, type] = this.commonOperands(body, scope, place, 'IS DISTINCT FROM', position);
+        return { op: 'isDistinct', type: BOOL, argType: type, left, right, negated: body.kind === 'AEXPR_NOT_DISTINCT' };
       }
       case 'AEXPR_NULLIF': {
-        const left = this.bind(body.lexpr, scope, place);
-        const right = this.bind(body.rexpr, scope, place);
-        const eq = this.operator('=', left, right, position) as Extract<Expr, { op: 'call' }>;
-        return { op: 'nullif', type: eq.args[0].type, left: eq.args[0], right: eq.args[1] };
+        const [left, right, type] = this.commonOperands(body, scope, place, 'NULLIF', position);
+        return { op: 'nullif', type, left, right };
       }
       case 'AEXPR_IN':
         return this.inList(body, scope, place, name === '<>');
@@ -323,6 +319,15 @@ export class ExprBinder {
       args: [{ op: 'column', type: leftType, index: 0 }, { op: 'column', type: rightType, index: 1 }],
     };
     return { test, leftType, rightType };
+  }
+
+  /** Both operands of a comparison-like form, cast to one type that has `=`. */
+  private commonOperands(body: Body, scope: Scope, place: ExprPlace, what: string, position?: number): [Expr, Expr, SqlType] {
+    const left = this.bind(body.lexpr, scope, place);
+    const right = this.bind(body.rexpr, scope, place);
+    const type = commonType([left.type, right.type], what, this.functions, position);
+    this.comparisonTest('=', type, type, position);
+    return [this.coerce(left, type, 'implicit'), this.coerce(right, type, 'implicit'), type];
   }
 
   private rowCompare(name: string, left: Extract<Expr, { op: 'row' }>, right: Extract<Expr, { op: 'row' }>, position?: number): Expr {
