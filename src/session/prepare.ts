@@ -1,0 +1,123 @@
+/**
+ * From a parsed statement to something runnable: bind (names, types) → optimize (access
+ * paths) → distribute (which shards, gathers) → compile the coordinator's part. The result is
+ * kept by prepared statements and the plan cache and reused while the catalog is unchanged.
+ */
+import { createHash } from 'node:crypto';
+import { EngineError, SqlState } from '../engine/errors.ts';
+import type { OutputColumn, Rel } from '../sql/plan/ir.ts';
+import { columnsOf } from '../sql/plan/ir.ts';
+import { storageKeyIndex } from '../sql/catalog/model.ts';
+import { engineIndexName } from '../sql/catalog/physical.ts';
+import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
+import type { Body, Node } from '../sql/bind/ast.ts';
+import { kindOf } from '../sql/bind/ast.ts';
+import type { BindOptions } from '../sql/bind/context.ts';
+import { DmlBinder } from '../sql/bind/dml.ts';
+import { QueryBinder, type QueryEnvironment, type ResultColumnInfo } from '../sql/bind/query.ts';
+import { optimize, type KeysOf } from '../planner/optimize.ts';
+import { distribute, HOME_SHARD } from '../planner/distribute.ts';
+import { compileProgram, type CompiledProgram } from '../sblr/compile/index.ts';
+import type { SqlType } from '../sql/types/sql-type.ts';
+import type { ResultColumn } from './contract.ts';
+
+export type PlanKind = 'select' | 'insert' | 'update' | 'delete';
+
+export interface PreparedPlan {
+  readonly kind: PlanKind;
+  readonly plan: Rel;
+  readonly program: CompiledProgram;
+  readonly parameterTypes: readonly SqlType[];
+  readonly columns: readonly ResultColumn[] | null;
+  /** The shard the statement writes, or null for a read. */
+  readonly writeShard: number | null;
+  readonly catalogVersion: number;
+}
+
+export interface PlanEnvironment extends QueryEnvironment {
+  readonly shardCount: number;
+}
+
+/** Whether a statement is planned (queries and DML) rather than run as a utility. */
+export function isPlannable(ast: Node): boolean {
+  const kind = kindOf(ast);
+  return kind === 'SelectStmt' || kind === 'InsertStmt' || kind === 'UpdateStmt' || kind === 'DeleteStmt';
+}
+
+export function preparePlan(ast: Node, options: BindOptions, env: PlanEnvironment): PreparedPlan {
+  const binder = new QueryBinder(options, env);
+  const kind = kindOf(ast);
+  const body = ast[kind] as Body;
+  let bound: Rel;
+  let columns: readonly ResultColumnInfo[] | null;
+  let planKind: PlanKind;
+  switch (kind) {
+    case 'SelectStmt': {
+      const q = binder.bindRoot(body);
+      bound = q.plan;
+      columns = q.columns;
+      planKind = 'select';
+      break;
+    }
+    case 'InsertStmt':
+    case 'UpdateStmt':
+    case 'DeleteStmt': {
+      if (body.withClause !== undefined) throw new EngineError(SqlState.featureNotSupported, `WITH on ${kind.replace('Stmt', '').toUpperCase()} is not supported`);
+      const dml = new DmlBinder(binder);
+      const w = kind === 'InsertStmt' ? dml.bindInsert(body) : kind === 'UpdateStmt' ? dml.bindUpdate(body) : dml.bindDelete(body);
+      bound = binder.withCtes(w.plan);
+      columns = w.columns;
+      planKind = kind === 'InsertStmt' ? 'insert' : kind === 'UpdateStmt' ? 'update' : 'delete';
+      break;
+    }
+    default:
+      throw new EngineError(SqlState.internalError, `${kind} is not a plannable statement`);
+  }
+  const parameterTypes = binder.exprs.finishParameters();
+  const catalog = options.catalog;
+  const placement = {
+    shardCount: env.shardCount,
+    shardsOf: (oid: number): readonly number[] => {
+      const t = catalog.get(oid);
+      return t?.kind === 'table' && t.partitionKey !== null ? Array.from({ length: env.shardCount }, (_, i) => i) : [HOME_SHARD];
+    },
+  };
+  const plan = distribute(optimize(bound, keysOf(catalog)), placement);
+  const writeShard = planKind === 'select' ? null : writeTarget(plan);
+  const program = compileProgram({ hash: planHash(plan, parameterTypes), parameterTypes, root: plan });
+  return {
+    kind: planKind,
+    plan,
+    program,
+    parameterTypes,
+    columns: columns === null ? null : columns.map((c) => ({ name: c.name, type: c.type, tableOid: c.source?.tableOid, columnAttr: c.source?.attnum })),
+    writeShard,
+    catalogVersion: catalog.version,
+  };
+}
+
+function writeTarget(plan: Rel): number | null {
+  return plan.rel === 'gather' && plan.shards.length === 1 ? plan.shards[0] : HOME_SHARD;
+}
+
+function planHash(plan: Rel, parameterTypes: readonly SqlType[]): string {
+  const text = JSON.stringify([plan, parameterTypes], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+/** The access paths of a table, for index selection. */
+export function keysOf(catalog: CatalogSnapshot): KeysOf {
+  return (oid) => {
+    const t = catalog.get(oid);
+    if (t?.kind !== 'table') return undefined;
+    const key = storageKeyIndex(t);
+    return {
+      storageKey: key === undefined ? [t.columns.length] : key.columns.map((c) => c.column),
+      indexes: t.indexes.filter((ix) => !ix.storageKey).map((ix) => ({ name: engineIndexName(ix.oid), columns: ix.columns.map((c) => c.column), unique: ix.unique })),
+    };
+  };
+}
+
+export function outputColumns(plan: Rel): readonly OutputColumn[] {
+  return columnsOf(plan);
+}

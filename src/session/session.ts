@@ -1,0 +1,553 @@
+/**
+ * One client connection's SQL session: the simple and extended query protocols over the
+ * planner and executor, transactions (implicit per query string or up to Sync, explicit with
+ * BEGIN, the failed state of PostgreSQL), prepared statements, portals, settings, cancel and
+ * statement timeouts.
+ */
+import { randomInt } from 'node:crypto';
+import { EngineError, SqlState } from '../engine/errors.ts';
+import type { Row, Value } from '../engine/types.ts';
+import type { Body, Node } from '../sql/bind/ast.ts';
+import { kindOf } from '../sql/bind/ast.ts';
+import type { BindOptions, FunctionResolver } from '../sql/bind/context.ts';
+import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
+import type { EvalContext } from '../sql/functions/index.ts';
+import { parseSql, type ParsedStatement } from '../sql/parse/index.ts';
+import type { SqlType } from '../sql/types/sql-type.ts';
+import type { CompiledProgram } from '../sblr/compile/index.ts';
+import type { ExecContext } from '../sblr/compile/context.ts';
+import type { Database } from '../coordinator/database.ts';
+import type {
+  ConnectionInfo,
+  OutputContext,
+  ResultColumn,
+  ResultSink,
+  Session,
+  StatementDescription,
+  TransactionState,
+} from './contract.ts';
+import { isPlannable, preparePlan, type PreparedPlan } from './prepare.ts';
+import { Settings } from './settings.ts';
+import { SessionTransaction } from './transaction.ts';
+import { runUtility, utilityColumns } from './utility.ts';
+
+/** A statement ready to bind: planned (queries, DML) or run as a utility command. */
+export interface PreparedStatement {
+  readonly sql: string;
+  readonly parsed: ParsedStatement | null;
+  /** Parameter types the client declared (undefined: infer). */
+  readonly declared: readonly (SqlType | undefined)[];
+  plan: PreparedPlan | null;
+}
+
+interface Portal {
+  readonly statement: PreparedStatement;
+  readonly params: readonly Value[];
+  readonly formats: readonly (0 | 1)[];
+  /** Rows still to send of a started query, or of a finished write's RETURNING. */
+  rows: Iterator<Row> | null;
+  tag: string | null;
+  sent: number;
+}
+
+const YIELD_EVERY_ROWS = 1024;
+
+export class SqlSession implements Session {
+  readonly settings: Settings;
+  readonly output: OutputContext;
+  readonly pid: number;
+  readonly startedAt = Date.now();
+  private txn: SessionTransaction | null = null;
+  private readonly statements = new Map<string, PreparedStatement>();
+  private readonly portals = new Map<string, Portal>();
+  /** SET LOCAL values to restore when the transaction ends. */
+  private localRestore = new Map<string, string | null>();
+  private cancelRequested = false;
+  private deadline = 0;
+  private running = false;
+  currentQuery = '';
+  state: 'idle' | 'active' | 'idle in transaction' | 'idle in transaction (aborted)' = 'idle';
+  queryStartedAt = 0;
+  readonly functions: FunctionResolver;
+
+  constructor(
+    readonly db: Database,
+    readonly info: ConnectionInfo,
+  ) {
+    const overrides = new Map<string, string>();
+    if (info.applicationName !== '') overrides.set('application_name', info.applicationName);
+    overrides.set('session_authorization', info.user);
+    this.settings = new Settings(overrides);
+    for (const [name, value] of info.parameters) {
+      if (['user', 'database', 'application_name', 'replication', 'options'].includes(name)) continue;
+      try {
+        this.settings.set(name, value);
+      } catch {
+        // PostgreSQL rejects bad startup settings with FATAL; clients send only valid ones
+        // (client_encoding, DateStyle, TimeZone, extra_float_digits), so ignoring is safe.
+      }
+    }
+    this.pid = randomInt(1, 2 ** 31 - 1);
+    this.functions = db.functionsFor(this);
+    const settings = this.settings;
+    this.output = {
+      get timeZone() {
+        return settings.get('TimeZone');
+      },
+      catalogText: (type, value) => this.db.catalogText(this.catalogView(), type, value, this.searchPath()),
+    };
+  }
+
+  // ---- contract: state -----------------------------------------------------------------------
+
+  initialParameters(): ReadonlyMap<string, string> {
+    return this.settings.reported();
+  }
+
+  transactionState(): TransactionState {
+    if (this.txn === null || !this.txn.explicit) return 'idle';
+    return this.txn.failed ? 'failed' : 'in transaction';
+  }
+
+  setting(name: string): string {
+    return this.settings.get(name);
+  }
+
+  searchPath(): string[] {
+    return this.settings.searchPath(this.info.user);
+  }
+
+  catalogView(): CatalogSnapshot {
+    return this.txn?.catalogView() ?? this.db.catalog.committed();
+  }
+
+  get transaction(): SessionTransaction | null {
+    return this.txn;
+  }
+
+  // ---- transactions --------------------------------------------------------------------------
+
+  /** The current transaction, or a new implicit one. */
+  ensureTransaction(explicit = false): SessionTransaction {
+    if (this.txn === null) {
+      const isolationSetting = this.settings.get('default_transaction_isolation');
+      const lockTimeout = Number(this.settings.get('lock_timeout'));
+      this.txn = new SessionTransaction(this.db.shards, this.db.catalog, {
+        isolation: isolationSetting === 'repeatable read' || isolationSetting === 'serializable' ? 'snapshot' : 'read committed',
+        readOnly: this.settings.get('default_transaction_read_only') === 'on',
+        lockTimeoutMs: lockTimeout > 0 ? lockTimeout : undefined,
+      }, explicit);
+      this.db.metrics.transactionStarted();
+    }
+    return this.txn;
+  }
+
+  /** BEGIN inside an implicit transaction (a multi-statement string) makes it explicit. */
+  beginExplicit(): SessionTransaction {
+    if (this.txn !== null && !this.txn.explicit) {
+      const t = this.txn;
+      this.txn = null;
+      const next = this.ensureTransaction(true);
+      next.options = t.options;
+      void t.rollback();
+      return next;
+    }
+    return this.ensureTransaction(true);
+  }
+
+  async commitTransaction(): Promise<void> {
+    const t = this.txn;
+    if (t === null) return;
+    this.txn = null;
+    this.endLocalSettings();
+    if (t.failed) {
+      await t.rollback();
+      this.db.metrics.transactionRolledBack();
+      return;
+    }
+    try {
+      await t.commit();
+      this.db.metrics.transactionCommitted();
+    } catch (error) {
+      this.db.metrics.transactionRolledBack();
+      throw this.db.translateError(error, this.catalogView());
+    }
+  }
+
+  async rollbackTransaction(): Promise<void> {
+    const t = this.txn;
+    if (t === null) return;
+    this.txn = null;
+    this.endLocalSettings();
+    await t.rollback();
+    this.db.metrics.transactionRolledBack();
+  }
+
+  setLocal(name: string, value: string | null): { name: string; reported: boolean } {
+    const previous = this.settings.get(name);
+    const result = this.settings.set(name, value);
+    if (!this.localRestore.has(result.name)) this.localRestore.set(result.name, previous);
+    return result;
+  }
+
+  private endLocalSettings(): void {
+    for (const [name, value] of this.localRestore) this.settings.set(name, value);
+    this.localRestore = new Map();
+  }
+
+  // ---- binding environment -------------------------------------------------------------------
+
+  bindOptions(statement: ParsedStatement | null, declared: readonly (SqlType | undefined)[], catalog = this.catalogView()): BindOptions {
+    return {
+      catalog,
+      searchPath: this.searchPath(),
+      functions: this.functions,
+      parameterTypes: declared,
+      offset: statement?.location ?? 0,
+      currentUser: this.info.user,
+    };
+  }
+
+  evalContext(txn: SessionTransaction | null): EvalContext {
+    return this.db.evalContext(this, txn);
+  }
+
+  // ---- simple query --------------------------------------------------------------------------
+
+  async simpleQuery(sql: string, sink: ResultSink): Promise<void> {
+    let statements: ParsedStatement[];
+    try {
+      statements = parseSql(sql);
+    } catch (error) {
+      this.failTransaction();
+      throw error;
+    }
+    if (statements.length === 0) {
+      sink.emptyQuery();
+      return;
+    }
+    try {
+      for (const parsed of statements) {
+        await this.runStatement(parsed, sink);
+      }
+    } catch (error) {
+      this.failTransaction();
+      if (this.txn !== null && !this.txn.explicit) await this.rollbackTransaction();
+      throw error;
+    }
+    // An implicit transaction spans the string; one made explicit by BEGIN stays open.
+    if (this.txn !== null && !this.txn.explicit) await this.commitTransaction();
+  }
+
+  private failTransaction(): void {
+    if (this.txn !== null) this.txn.failed = true;
+  }
+
+  /** Runs one statement of a simple query to completion. */
+  private async runStatement(parsed: ParsedStatement, sink: ResultSink): Promise<void> {
+    const statement: PreparedStatement = { sql: parsed.text, parsed, declared: [], plan: null };
+    this.checkNotAborted(parsed.ast as Node);
+    if (isPlannable(parsed.ast as Node)) {
+      const plan = this.planFor(statement);
+      if (plan.columns !== null) sink.rowDescription(plan.columns);
+      const portal: Portal = { statement, params: [], formats: [], rows: null, tag: null, sent: 0 };
+      await this.runPortal(portal, 0, sink);
+      return;
+    }
+    await this.timed(parsed.text, 'utility', () => runUtility(this, parsed, sink, true));
+  }
+
+  /** In a failed transaction only ROLLBACK / COMMIT / ROLLBACK TO run (25P02 otherwise). */
+  checkNotAborted(ast: Node): void {
+    if (this.txn === null || !this.txn.failed || !this.txn.explicit) return;
+    if (kindOf(ast) === 'TransactionStmt') {
+      const kind = (ast.TransactionStmt as Body).kind as string;
+      if (['TRANS_STMT_ROLLBACK', 'TRANS_STMT_COMMIT', 'TRANS_STMT_ROLLBACK_TO', 'TRANS_STMT_PREPARE', 'TRANS_STMT_ROLLBACK_PREPARED'].includes(kind)) return;
+    }
+    throw new EngineError(SqlState.inFailedSqlTransaction, 'current transaction is aborted, commands ignored until end of transaction block');
+  }
+
+  /** The statement's plan, made (or remade after DDL) against the current catalog. */
+  planFor(statement: PreparedStatement): PreparedPlan {
+    const catalog = this.catalogView();
+    if (statement.plan !== null && statement.plan.catalogVersion === catalog.version && !(this.txn?.hasDdl ?? false)) return statement.plan;
+    const parsed = statement.parsed as ParsedStatement;
+    const plan = this.db.plans.get(statement.sql, statement.declared, catalog, this.searchPath(), this.settings.get('TimeZone'), () =>
+      preparePlan(parsed.ast as Node, this.bindOptions(parsed, statement.declared, catalog), this.db.planEnvironment),
+    );
+    if (statement.plan !== null && statement.plan.columns !== null && plan.columns !== null && !sameColumns(statement.plan.columns, plan.columns)) {
+      throw new EngineError(SqlState.featureNotSupported, 'cached plan must not change result type');
+    }
+    statement.plan = plan;
+    return plan;
+  }
+
+  // ---- running plans -------------------------------------------------------------------------
+
+  private async timed<T>(sql: string, kind: string, run: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    this.currentQuery = sql;
+    this.queryStartedAt = Date.now();
+    this.state = 'active';
+    this.cancelRequested = false;
+    const timeout = Number(this.settings.get('statement_timeout'));
+    this.deadline = timeout > 0 ? Date.now() + timeout : 0;
+    const timer = timeout > 0 ? setTimeout(() => this.txn?.cancel(timeoutError()), timeout) : null;
+    this.running = true;
+    this.db.metrics.queryStarted();
+    let status: 'ok' | 'error' = 'error';
+    try {
+      const result = await run();
+      status = 'ok';
+      return result;
+    } catch (error) {
+      throw this.db.translateError(error, this.catalogView());
+    } finally {
+      if (timer !== null) clearTimeout(timer);
+      this.running = false;
+      this.state = this.txn === null ? 'idle' : this.txn.failed ? 'idle in transaction (aborted)' : 'idle in transaction';
+      this.db.metrics.queryFinished(metricKind(kind), status, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  /** Throws 57014 when the statement was cancelled or ran past statement_timeout. */
+  checkInterrupt = (): void => {
+    if (this.cancelRequested) throw new EngineError(SqlState.queryCanceled, 'canceling statement due to user request');
+    if (this.deadline !== 0 && Date.now() > this.deadline) throw timeoutError();
+  };
+
+  executionContext(txn: SessionTransaction, params: readonly Value[]): ExecContext {
+    const evalCtx = this.evalContext(txn);
+    const host = this.db.host;
+    return {
+      params,
+      eval: evalCtx,
+      checkInterrupt: this.checkInterrupt,
+      site: {
+        kind: 'coordinator',
+        openOnShard: (shard, program, shardParams) => host.open({ shard, program, params: shardParams, tx: txn.on(shard), eval: evalCtx, checkInterrupt: this.checkInterrupt }),
+        writeOnShard: (shard, program, shardParams) => host.write({ shard, program, params: shardParams, tx: txn.on(shard), eval: evalCtx, checkInterrupt: this.checkInterrupt }),
+        catalogRows: (name) => this.db.systemRows(name, this),
+      },
+    };
+  }
+
+  /** Runs (or resumes) a portal, sending up to `maxRows` rows (0 = all). */
+  private async runPortal(portal: Portal, maxRows: number, sink: ResultSink): Promise<'complete' | 'suspended'> {
+    return this.timed(portal.statement.sql, portal.statement.plan?.kind ?? 'select', async () => {
+      if (portal.rows === null) await this.startPortal(portal);
+      const rows = portal.rows as Iterator<Row>;
+      let sentHere = 0;
+      for (;;) {
+        if (maxRows > 0 && sentHere >= maxRows) {
+          const peek = rows.next();
+          if (peek.done === true) break;
+          portal.rows = prepend(peek.value, rows);
+          return 'suspended';
+        }
+        const next = rows.next();
+        if (next.done === true) break;
+        const written = sink.row(next.value);
+        if (written !== undefined) await written;
+        sentHere++;
+        portal.sent++;
+        if (portal.sent % YIELD_EVERY_ROWS === 0) {
+          this.checkInterrupt();
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+      }
+      sink.commandComplete(portal.tag ?? `SELECT ${portal.sent}`);
+      return 'complete';
+    });
+  }
+
+  private async startPortal(portal: Portal): Promise<void> {
+    const plan = this.planFor(portal.statement);
+    const txn = this.ensureTransaction();
+    txn.newStatement();
+    if (plan.writeShard !== null) txn.claimWrite(plan.writeShard);
+    const ctx = this.executionContext(txn, portal.params);
+    const program: CompiledProgram = plan.program;
+    if (program.kind === 'write') {
+      const result = await program.run(ctx);
+      portal.rows = result.rows[Symbol.iterator]();
+      portal.tag = plan.kind === 'insert' ? `INSERT 0 ${result.count}` : plan.kind === 'update' ? `UPDATE ${result.count}` : `DELETE ${result.count}`;
+      return;
+    }
+    portal.rows = program.open(ctx);
+    portal.tag = null;
+  }
+
+  // ---- extended query ------------------------------------------------------------------------
+
+  parse(name: string, sql: string, parameterTypes: readonly number[]): void {
+    if (name !== '' && this.statements.has(name)) throw new EngineError(SqlState.duplicatePreparedStatement, `prepared statement "${name}" already exists`);
+    const statements = parseSql(sql);
+    if (statements.length > 1) throw new EngineError(SqlState.syntaxError, 'cannot insert multiple commands into a prepared statement');
+    const parsed = statements[0] ?? null;
+    if (parsed !== null) this.checkNotAborted(parsed.ast as Node);
+    const declared = parameterTypes.map((oid) => (oid === 0 ? undefined : this.db.typeOfOid(oid)));
+    const statement: PreparedStatement = { sql, parsed, declared, plan: null };
+    if (parsed !== null && isPlannable(parsed.ast as Node)) {
+      try {
+        this.planFor(statement);
+      } catch (error) {
+        throw this.db.translateError(error, this.catalogView());
+      }
+    }
+    this.statements.set(name, statement);
+  }
+
+  private statement(name: string): PreparedStatement {
+    const s = this.statements.get(name);
+    if (s === undefined) throw new EngineError(SqlState.undefinedPreparedStatement, `prepared statement "${name}" does not exist`);
+    return s;
+  }
+
+  describeStatement(name: string): StatementDescription {
+    const s = this.statement(name);
+    if (s.parsed === null) return { parameterTypes: [], columns: null };
+    if (isPlannable(s.parsed.ast as Node)) {
+      const plan = this.planFor(s);
+      return { parameterTypes: plan.parameterTypes, columns: plan.columns };
+    }
+    return { parameterTypes: s.declared.map((t) => t ?? { kind: 'text' }), columns: utilityColumns(this, s.parsed) };
+  }
+
+  bind(portalName: string, statementName: string, parameterFormats: readonly (0 | 1)[], parameters: readonly (Uint8Array | null)[], resultFormats: readonly (0 | 1)[]): void {
+    const statement = this.statement(statementName);
+    if (statement.parsed !== null) this.checkNotAborted(statement.parsed.ast as Node);
+    if (portalName !== '' && this.portals.has(portalName)) throw new EngineError(SqlState.duplicateCursor, `portal "${portalName}" already exists`);
+    const plan = statement.parsed !== null && isPlannable(statement.parsed.ast as Node) ? this.planFor(statement) : null;
+    const types = plan?.parameterTypes ?? statement.declared.map((t) => t ?? ({ kind: 'text' } as SqlType));
+    if (parameters.length !== types.length) {
+      throw new EngineError(SqlState.protocolViolation, `bind message supplies ${parameters.length} parameters, but prepared statement "${statementName}" requires ${types.length}`);
+    }
+    if (parameterFormats.length > 1 && parameterFormats.length !== parameters.length) {
+      throw new EngineError(SqlState.protocolViolation, `bind message has ${parameterFormats.length} parameter formats but ${parameters.length} parameters`);
+    }
+    const params = parameters.map((raw, i) => {
+      if (raw === null) return null;
+      const format = parameterFormats.length === 1 ? parameterFormats[0] : parameterFormats[i] ?? 0;
+      return this.db.decodeParameter(this, types[i], raw, format, i + 1);
+    });
+    const width = plan?.columns?.length ?? 0;
+    const formats = resultFormats.length === 1 ? Array.from({ length: width }, () => resultFormats[0]) : resultFormats.length === 0 ? Array.from({ length: width }, () => 0 as const) : resultFormats;
+    this.portals.set(portalName, { statement, params, formats, rows: null, tag: null, sent: 0 });
+  }
+
+  describePortal(name: string): { readonly columns: readonly ResultColumn[] | null; readonly formats: readonly (0 | 1)[] } {
+    const portal = this.portals.get(name);
+    if (portal === undefined) throw new EngineError(SqlState.undefinedCursor, `portal "${name}" does not exist`);
+    const s = portal.statement;
+    if (s.parsed === null) return { columns: null, formats: [] };
+    const columns = isPlannable(s.parsed.ast as Node) ? this.planFor(s).columns : utilityColumns(this, s.parsed);
+    return { columns, formats: portal.formats };
+  }
+
+  async execute(name: string, maxRows: number, sink: ResultSink): Promise<'complete' | 'suspended'> {
+    const portal = this.portals.get(name);
+    if (portal === undefined) throw new EngineError(SqlState.undefinedCursor, `portal "${name}" does not exist`);
+    const s = portal.statement;
+    if (s.parsed === null) {
+      sink.emptyQuery();
+      return 'complete';
+    }
+    this.checkNotAborted(s.parsed.ast as Node);
+    try {
+      if (isPlannable(s.parsed.ast as Node)) return await this.runPortal(portal, maxRows, sink);
+      await this.timed(s.sql, 'utility', () => runUtility(this, s.parsed as ParsedStatement, sink, false, portal.params));
+      return 'complete';
+    } catch (error) {
+      this.failTransaction();
+      throw error;
+    }
+  }
+
+  closeStatement(name: string): void {
+    this.statements.delete(name);
+  }
+
+  closePortal(name: string): void {
+    this.portals.delete(name);
+  }
+
+  async sync(): Promise<void> {
+    this.portals.delete('');
+    if (this.txn !== null && !this.txn.explicit) {
+      if (this.txn.failed) await this.rollbackTransaction();
+      else await this.commitTransaction();
+    }
+  }
+
+  failed(): void {
+    this.failTransaction();
+  }
+
+  // ---- prepared statements by SQL (PREPARE / EXECUTE / DEALLOCATE) ---------------------------
+
+  sqlPrepare(name: string, parsed: ParsedStatement, declared: readonly (SqlType | undefined)[]): void {
+    if (this.statements.has(name)) throw new EngineError(SqlState.duplicatePreparedStatement, `prepared statement "${name}" already exists`);
+    const statement: PreparedStatement = { sql: parsed.text, parsed, declared, plan: null };
+    if (isPlannable(parsed.ast as Node)) this.planFor(statement);
+    this.statements.set(name, statement);
+  }
+
+  async sqlExecute(name: string, params: readonly Value[], sink: ResultSink, simple: boolean): Promise<void> {
+    const statement = this.statement(name);
+    const plan = this.planFor(statement);
+    if (simple && plan.columns !== null) sink.rowDescription(plan.columns);
+    await this.runPortal({ statement, params, formats: [], rows: null, tag: null, sent: 0 }, 0, sink);
+  }
+
+  deallocate(name: string | null): void {
+    if (name === null) {
+      for (const key of [...this.statements.keys()]) if (key !== '') this.statements.delete(key);
+      return;
+    }
+    if (!this.statements.delete(name)) throw new EngineError(SqlState.undefinedPreparedStatement, `prepared statement "${name}" does not exist`);
+  }
+
+  preparedNames(): string[] {
+    return [...this.statements.keys()].filter((k) => k !== '');
+  }
+
+  // ---- lifecycle -----------------------------------------------------------------------------
+
+  cancel(): void {
+    if (!this.running) return;
+    this.cancelRequested = true;
+    this.txn?.cancel(new EngineError(SqlState.queryCanceled, 'canceling statement due to user request'));
+  }
+
+  async close(): Promise<void> {
+    this.db.sessionClosed(this);
+    await this.rollbackTransaction();
+  }
+}
+
+function timeoutError(): EngineError {
+  return new EngineError(SqlState.queryCanceled, 'canceling statement due to statement timeout');
+}
+
+function metricKind(kind: string): 'select' | 'insert' | 'update' | 'delete' | 'ddl' | 'utility' | 'copy' {
+  return kind === 'select' || kind === 'insert' || kind === 'update' || kind === 'delete' || kind === 'ddl' || kind === 'copy' ? kind : 'utility';
+}
+
+function sameColumns(a: readonly ResultColumn[], b: readonly ResultColumn[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.name === b[i].name && JSON.stringify(c.type) === JSON.stringify(b[i].type));
+}
+
+function prepend(first: Row, rest: Iterator<Row>): Iterator<Row> {
+  let taken = false;
+  return {
+    next(): IteratorResult<Row> {
+      if (!taken) {
+        taken = true;
+        return { done: false, value: first };
+      }
+      return rest.next();
+    },
+  };
+}
+
