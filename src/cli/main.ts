@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { shardCommand } from './shard-command.ts';
+import { startCommand } from './start-command.ts';
 
 const USAGE = `scratchbird — a distributed SQL database for PostgreSQL users
 
@@ -11,6 +12,8 @@ Usage:
   scratchbird <command> [options]
 
 Commands:
+  start [options]             run a node: PostgreSQL wire protocol on 5432, /health and
+                              /metrics on 9187, data in ./data (scratchbird start --help)
   shard info DIR [--json]     show a shard's tables, transaction markers and log bounds
   shard sweep DIR             remove garbage record versions and advance the OIT
   shard copy DIR TARGET       copy a shard consistently into TARGET (a new directory)
@@ -18,8 +21,6 @@ Commands:
 Options:
   -h, --help                  show help (also after a command: scratchbird shard --help)
   -v, --version               print the version
-
-The SQL server (\`scratchbird start\`) is not part of this build yet.
 `;
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`scratchbird ${pkg.version}\n`);
     return 0;
   }
+  if (command === 'start') return report(() => startCommand(rest));
   if (command === 'shard') return report(() => shardCommand(rest));
   process.stderr.write(`scratchbird: unknown command "${command}"\n\n${USAGE}`);
   return 2;
