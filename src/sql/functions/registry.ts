@@ -1,0 +1,149 @@
+/**
+ * The built-in functions and operators (ScratchBird's pg_proc and pg_operator): each name with
+ * its signatures, and the helpers the family modules use to declare them tersely.
+ *
+ * A signature's parameter types may be PostgreSQL's polymorphic pseudo-types (anyelement,
+ * anyarray, anynonarray, anycompatible, anycompatiblearray) or "any"; a variadic tail repeats
+ * one parameter type. Implementations are made per resolution by `build`, so a closure can hold
+ * what it needs for the resolved argument types and allocate nothing per call beyond its result.
+ */
+import type { Value } from '../../engine/types.ts';
+import type { NonNullValue } from '../types/text-out.ts';
+import type { SqlType } from '../types/sql-type.ts';
+import type { EvalContext } from './context.ts';
+import { parseSqlType, sameType } from './type-info.ts';
+
+export type Impl = (args: readonly Value[], ctx: EvalContext) => Value;
+export type Volatility = 'immutable' | 'stable' | 'volatile';
+
+export type PolyKind = 'anyelement' | 'anyarray' | 'anynonarray' | 'anycompatible' | 'anycompatiblearray' | 'any';
+export type ParamType = SqlType | { readonly kind: PolyKind };
+
+export interface Signature {
+  readonly params: readonly ParamType[];
+  /** The type each extra argument has, for VARIADIC functions. */
+  readonly variadic?: ParamType;
+  /** Values of the last parameters when a call leaves them out. */
+  readonly defaults?: readonly Value[];
+  readonly returns: ParamType | ((args: readonly SqlType[]) => SqlType);
+  /** Makes the implementation for the resolved argument and return types. */
+  readonly build: (args: readonly SqlType[], returns: SqlType) => Impl;
+  readonly strict: boolean;
+  readonly volatility: Volatility;
+}
+
+export const FUNCTIONS = new Map<string, Signature[]>();
+/** Keyed by name; prefix operators have one parameter. */
+export const OPERATORS = new Map<string, Signature[]>();
+
+const POLY: ReadonlySet<string> = new Set(['anyelement', 'anyarray', 'anynonarray', 'anycompatible', 'anycompatiblearray', 'any']);
+
+export function isPoly(type: ParamType): type is { readonly kind: PolyKind } {
+  return POLY.has(type.kind);
+}
+
+const parsed = new Map<string, ParamType>();
+
+/** A parameter type as written in declarations: 'int4', 'text[]', 'anyelement', 'any'. */
+export function t(spelling: string): ParamType {
+  let type = parsed.get(spelling);
+  if (type === undefined) {
+    // Declarations mean character without a length by 'char' and 'bpchar' (SQL reads 'char' as character(1)).
+    type = POLY.has(spelling) ? ({ kind: spelling } as ParamType) : spelling === 'bpchar' || spelling === 'char' ? { kind: 'char' } : parseSqlType(spelling);
+    if (type === undefined) throw new Error(`unknown type in a built-in declaration: ${spelling}`);
+    parsed.set(spelling, type);
+  }
+  return type;
+}
+
+export interface Options {
+  readonly strict?: boolean;
+  readonly volatility?: Volatility;
+  readonly variadic?: string;
+  readonly defaults?: readonly Value[];
+}
+
+type Returns = string | ((args: readonly SqlType[]) => SqlType);
+type Implementation = Impl | { readonly build: (args: readonly SqlType[], returns: SqlType) => Impl };
+
+function signature(params: readonly string[], returns: Returns, implementation: Implementation, options: Options): Signature {
+  const impl = implementation;
+  return {
+    params: params.map(t),
+    variadic: options.variadic === undefined ? undefined : t(options.variadic),
+    defaults: options.defaults,
+    returns: typeof returns === 'string' ? t(returns) : returns,
+    build: typeof impl === 'function' ? () => impl : impl.build,
+    strict: options.strict ?? true,
+    volatility: options.volatility ?? 'immutable',
+  };
+}
+
+function add(table: Map<string, Signature[]>, name: string, entry: Signature): void {
+  const list = table.get(name);
+  if (list === undefined) table.set(name, [entry]);
+  else list.push(entry);
+}
+
+/** Declares a function. */
+export function fn(name: string, params: readonly string[], returns: Returns, impl: Implementation, options: Options = {}): void {
+  add(FUNCTIONS, name, signature(params, returns, impl, options));
+}
+
+/** A function defined outside the library (the system catalog's), with concrete types. */
+export interface ExternalFunction {
+  readonly params: readonly SqlType[];
+  readonly returns: SqlType;
+  readonly impl: Impl;
+  readonly strict: boolean;
+  readonly volatility: Volatility;
+}
+
+/** Adds a function another module defines; a signature the library already has is kept. */
+export function defineFunction(name: string, external: ExternalFunction): void {
+  const existing = FUNCTIONS.get(name) ?? [];
+  const same = (params: readonly ParamType[]) => params.length === external.params.length && params.every((p, i) => !isPoly(p) && sameType(p, external.params[i]));
+  if (existing.some((s) => s.variadic === undefined && same(s.params))) return;
+  const impl = external.impl;
+  add(FUNCTIONS, name, { params: external.params, returns: external.returns, build: () => impl, strict: external.strict, volatility: external.volatility });
+}
+
+/** Declares a binary operator (two parameter types) or a prefix operator (one). */
+export function op(name: string, params: readonly string[], returns: Returns, impl: Implementation, options: Options = {}): void {
+  add(OPERATORS, name, signature(params, returns, impl, options));
+}
+
+// ---- implementation shapes ---------------------------------------------------------------------
+// NULL in gives NULL out here too, so an implementation is safe to call whatever the caller does.
+
+export function unary<A extends NonNullValue>(f: (a: A, ctx: EvalContext) => Value): Impl {
+  return (args, ctx) => {
+    const a = args[0];
+    return a === null ? null : f(a as A, ctx);
+  };
+}
+
+export function binary<A extends NonNullValue, B extends NonNullValue>(f: (a: A, b: B, ctx: EvalContext) => Value): Impl {
+  return (args, ctx) => {
+    const a = args[0];
+    const b = args[1];
+    return a === null || b === null ? null : f(a as A, b as B, ctx);
+  };
+}
+
+export function ternary<A extends NonNullValue, B extends NonNullValue, C extends NonNullValue>(f: (a: A, b: B, c: C, ctx: EvalContext) => Value): Impl {
+  return (args, ctx) => {
+    const a = args[0];
+    const b = args[1];
+    const c = args[2];
+    return a === null || b === null || c === null ? null : f(a as A, b as B, c as C, ctx);
+  };
+}
+
+/** Any arity; NULL in any argument gives NULL. */
+export function strictN(f: (args: readonly NonNullValue[], ctx: EvalContext) => Value): Impl {
+  return (args, ctx) => {
+    for (let i = 0; i < args.length; i++) if (args[i] === null) return null;
+    return f(args as readonly NonNullValue[], ctx);
+  };
+}
