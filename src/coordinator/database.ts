@@ -27,6 +27,7 @@ import type { PlanEnvironment, PreparedPlan } from '../session/prepare.ts';
 import { bindingFunctions, verifierFunctions } from './functions.ts';
 import { PlanCache } from './plan-cache.ts';
 import { ShardHost } from './shard-host.ts';
+import { SequenceStore } from './sequences.ts';
 import { SystemCatalog } from './system-catalog.ts';
 import { translateError } from './errors.ts';
 import { sessionEvalContext } from './eval-context.ts';
@@ -65,6 +66,7 @@ export class Database implements QueryEngine {
   readonly plans = new PlanCache<PreparedPlan>(4096);
   readonly planEnvironment: PlanEnvironment;
   readonly system: SystemCatalog;
+  readonly sequences: SequenceStore;
   private readonly sessions = new Set<SqlSession>();
   readonly startedAt = Date.now();
 
@@ -74,6 +76,7 @@ export class Database implements QueryEngine {
     readonly catalog: SqlCatalog,
   ) {
     this.host = new ShardHost(shards, verifierFunctions);
+    this.sequences = new SequenceStore(shards[0]);
     this.system = new SystemCatalog(this);
     this.planEnvironment = {
       shardCount: shards.length,

@@ -12,6 +12,14 @@ export function translateError(error: unknown, catalog: CatalogSnapshot): unknow
   const rename = (text: string | undefined): string | undefined => {
     if (text === undefined) return undefined;
     return text
+      .replace(/"r(\d+)_pkey"/g, (m, oid: string) => {
+        const t = catalog.get(Number(oid));
+        const key = t?.kind === 'table' ? t.indexes.find((ix) => ix.storageKey) : undefined;
+        if (t?.kind !== 'table' || key === undefined) return m;
+        table = t.name;
+        columns = t.columns;
+        return `"${key.name}"`;
+      })
       .replace(/relation "r(\d+)"/g, (m, oid: string) => {
         const t = catalog.get(Number(oid));
         if (t === undefined) return m;

@@ -4,9 +4,11 @@
  */
 import type { CatalogNames, EvalContext } from '../sql/functions/index.ts';
 import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
+import type { CatalogFunctionContext } from '../sql/system/index.ts';
 import type { SqlSession } from '../session/session.ts';
 import type { SessionTransaction } from '../session/transaction.ts';
 import type { Database } from './database.ts';
+import type { SequenceEvalContext } from './sequences.ts';
 
 const EPOCH_2000_MS = 946_684_800_000;
 
@@ -48,10 +50,11 @@ function quoteIdent(name: string): string {
   return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
 }
 
-export function sessionEvalContext(db: Database, session: SqlSession, txn: SessionTransaction | null): EvalContext {
+export function sessionEvalContext(db: Database, session: SqlSession, txn: SessionTransaction | null): SequenceEvalContext {
   const catalog = txn?.catalogView() ?? db.catalog.committed();
   const searchPath = session.searchPath().filter((s) => catalog.namespace(s) !== undefined);
   const statementAt = micros(session.queryStartedAt || Date.now());
+  let catalogFunctions: CatalogFunctionContext | undefined;
   return {
     timeZone: session.settings.get('TimeZone'),
     transactionTimestamp: txn?.startedAt ?? statementAt,
@@ -70,5 +73,7 @@ export function sessionEvalContext(db: Database, session: SqlSession, txn: Sessi
       }
     },
     random: Math.random,
+    sequences: session.sequences,
+    catalogFunctionContext: () => (catalogFunctions ??= db.system.functionContext(session, txn)),
   };
 }

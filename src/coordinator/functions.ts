@@ -4,12 +4,13 @@
  * only calls what resolution offers (`FunctionChecker`). Both ask the same resolver, so a
  * program the binder made always verifies, and a forged one never names anything else.
  */
-import { EngineError } from '../engine/errors.ts';
+import { EngineError, SqlState } from '../engine/errors.ts';
 import type { Value } from '../engine/types.ts';
 import type { AggregateName, WindowCall } from '../sql/plan/ir.ts';
 import type { CastContext, FunctionResolver } from '../sql/bind/context.ts';
 import { aggregateType, partialStateTypes, windowFunctionType } from '../sql/functions/aggregates.ts';
-import { canCast, cannotCast, resolveCast, resolveFunction, resolveOperator, type EvalContext } from '../sql/functions/index.ts';
+import { canCast, cannotCast, defineFunction, resolveCast, resolveFunction, resolveOperator, type EvalContext } from '../sql/functions/index.ts';
+import { catalogFunctions, type CatalogFunctionContext } from '../sql/system/index.ts';
 import { formatSqlType, sameType } from '../sql/functions/type-info.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import { setReturningColumns } from '../sblr/compile/index.ts';
@@ -19,6 +20,24 @@ const AGGREGATES = new Set<string>(['count', 'sum', 'avg', 'min', 'max', 'string
 const WINDOW_ONLY = new Set<string>(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value']);
 /** Column names of multi-column set-returning functions, as PostgreSQL names them. */
 const SRF_COLUMNS: Record<string, readonly string[]> = { jsonb_each: ['key', 'value'], jsonb_each_text: ['key', 'value'], json_each: ['key', 'value'], json_each_text: ['key', 'value'] };
+
+/** The system catalog's functions join the library, reading the session through the EvalContext. */
+for (const fn of catalogFunctions()) {
+  // Set-returning catalog functions (pg_partition_ancestors) are not callable: FROM only knows the library's.
+  if (fn.returnsSet) continue;
+  defineFunction(fn.name, {
+    params: fn.argTypes,
+    returns: fn.returnType,
+    strict: fn.strict,
+    volatility: fn.volatility,
+    impl: (args, ctx) => fn.impl(args, catalogContextOf(ctx)),
+  });
+}
+
+function catalogContextOf(ctx: EvalContext): CatalogFunctionContext {
+  if (ctx.catalogFunctionContext === undefined) throw new EngineError(SqlState.featureNotSupported, 'catalog functions need a session');
+  return ctx.catalogFunctionContext();
+}
 
 /** The binder's view, for one session (constant folding needs its time zone and catalog). */
 export function bindingFunctions(evalContext: () => EvalContext): FunctionResolver {

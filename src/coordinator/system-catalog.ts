@@ -8,6 +8,7 @@ import type { Row, Value } from '../engine/types.ts';
 import type { OutputColumn } from '../sql/plan/ir.ts';
 import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
+import { formatArray } from '../sql/types/array-text.ts';
 import {
   regclassIn,
   regclassOut,
@@ -21,12 +22,14 @@ import {
   regtypeOut,
   systemRelation,
   systemRelations,
+  type CatalogFunctionContext,
   type NameContext,
   type SystemContext,
   type SystemSchema,
 } from '../sql/system/index.ts';
 import { SERVER_VERSION } from '../session/settings.ts';
 import type { SqlSession } from '../session/session.ts';
+import type { SessionTransaction } from '../session/transaction.ts';
 import type { Database } from './database.ts';
 
 const SCHEMAS: readonly SystemSchema[] = ['pg_catalog', 'information_schema'];
@@ -101,6 +104,29 @@ export class SystemCatalog {
     };
   }
 
+  /** What catalog functions read while `session` runs a statement in `txn`. */
+  functionContext(session: SqlSession, txn: SessionTransaction | null): CatalogFunctionContext {
+    const base = this.context(session);
+    return {
+      ...base,
+      catalog: txn?.catalogView() ?? base.catalog,
+      sessionUser: session.info.user,
+      backendPid: session.pid,
+      serverStartTime: micros(this.db.startedAt),
+      serverAddress: null,
+      serverPort: null,
+      clientAddress: session.info.remoteAddress === '' ? null : session.info.remoteAddress,
+      clientPort: null,
+      inRecovery: false,
+      timeZone: session.settings.get('TimeZone'),
+      setConfig(name, value, isLocal) {
+        const { name: canonical } = isLocal ? session.setLocal(name, value) : session.settings.set(name, value);
+        return session.settings.show(canonical);
+      },
+      transactionId: () => BigInt(session.ensureTransaction().on(0).id),
+    };
+  }
+
   rows(name: string, session: SqlSession): Iterable<Row> {
     const [schema, relation] = name.split('.') as [SystemSchema, string];
     const found = systemRelation(schema, relation);
@@ -117,6 +143,10 @@ export class SystemCatalog {
     const oid = value as number;
     const ctx = this.names(catalog, searchPath);
     switch (type.kind) {
+      case 'array': {
+        const element = type.element;
+        return formatArray((value as readonly Value[]).map((item) => (item === null ? null : this.catalogText(catalog, element, item, searchPath))));
+      }
       case 'regclass':
         return regclassOut(oid, ctx);
       case 'regtype':

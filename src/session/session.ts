@@ -28,6 +28,7 @@ import type {
 } from './contract.ts';
 import { isPlannable, preparePlan, type PreparedPlan } from './prepare.ts';
 import { Settings } from './settings.ts';
+import type { SequenceAccess } from '../coordinator/sequences.ts';
 import { SessionTransaction } from './transaction.ts';
 import { runUtility, utilityColumns } from './utility.ts';
 
@@ -69,6 +70,7 @@ export class SqlSession implements Session {
   state: 'idle' | 'active' | 'idle in transaction' | 'idle in transaction (aborted)' = 'idle';
   queryStartedAt = 0;
   readonly functions: FunctionResolver;
+  readonly sequences: SequenceAccess;
 
   constructor(
     readonly db: Database,
@@ -89,6 +91,7 @@ export class SqlSession implements Session {
     }
     this.pid = randomInt(1, 2 ** 31 - 1);
     this.functions = db.functionsFor(this);
+    this.sequences = db.sequences.forSession(() => this.catalogView());
     const settings = this.settings;
     this.output = {
       get timeZone() {

@@ -1,0 +1,194 @@
+/**
+ * SQL through the whole stack (pg wire → session → binder → planner → SBLR → shards), driven by
+ * node-postgres as an application would: DDL, DML, queries, transactions and errors.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type pg from 'pg';
+import { startTestServer, type TestServer } from './harness.ts';
+
+let server: TestServer;
+let db: pg.Client;
+
+beforeAll(async () => {
+  server = await startTestServer();
+  db = await server.client();
+  await db.query(`
+    CREATE TABLE accounts (id int PRIMARY KEY, owner text NOT NULL, balance numeric(12,2) DEFAULT 0, opened date);
+    CREATE INDEX accounts_owner ON accounts (owner);
+    INSERT INTO accounts VALUES (1, 'ann', 100.50, '2024-01-02'), (2, 'bob', 20, '2024-02-03'), (3, 'cy', 0, NULL), (4, 'ann', 7.25, '2023-12-31');
+  `);
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+async function rows(sql: string, params: unknown[] = []): Promise<Record<string, unknown>[]> {
+  return (await db.query(sql, params)).rows;
+}
+
+async function error(sql: string, params: unknown[] = []): Promise<{ code: string; message: string; position?: string }> {
+  try {
+    await db.query(sql, params);
+  } catch (e) {
+    const err = e as { code: string; message: string; position?: string };
+    return { code: err.code, message: err.message, position: err.position };
+  }
+  throw new Error(`expected an error from: ${sql}`);
+}
+
+describe('queries', () => {
+  it('filters, orders and limits', async () => {
+    expect(await rows('SELECT id, owner FROM accounts WHERE balance > 5 ORDER BY balance DESC LIMIT 2')).toEqual([
+      { id: 1, owner: 'ann' },
+      { id: 2, owner: 'bob' },
+    ]);
+  });
+
+  it('uses parameters of inferred types', async () => {
+    expect(await rows('SELECT owner FROM accounts WHERE id = $1', [3])).toEqual([{ owner: 'cy' }]);
+    expect(await rows('SELECT id FROM accounts WHERE owner = $1 ORDER BY id', ['ann'])).toEqual([{ id: 1 }, { id: 4 }]);
+  });
+
+  it('aggregates with GROUP BY and HAVING', async () => {
+    expect(await rows('SELECT owner, count(*) AS n, sum(balance) AS total FROM accounts GROUP BY owner HAVING count(*) > 1')).toEqual([
+      { owner: 'ann', n: '2', total: '107.75' },
+    ]);
+    expect(await rows('SELECT avg(balance)::numeric(10,2) AS a, min(opened) IS NOT NULL AS m FROM accounts')).toEqual([{ a: '31.94', m: true }]);
+  });
+
+  it('joins, subqueries and CTEs', async () => {
+    await db.query('CREATE TABLE owners (name text PRIMARY KEY, city text)');
+    await db.query("INSERT INTO owners VALUES ('ann', 'Oslo'), ('bob', 'Lima')");
+    expect(await rows('SELECT a.id, o.city FROM accounts a JOIN owners o ON o.name = a.owner ORDER BY a.id')).toEqual([
+      { id: 1, city: 'Oslo' },
+      { id: 2, city: 'Lima' },
+      { id: 4, city: 'Oslo' },
+    ]);
+    expect(await rows('SELECT a.id, o.city FROM accounts a LEFT JOIN owners o ON o.name = a.owner WHERE a.id = 3')).toEqual([{ id: 3, city: null }]);
+    expect(await rows('SELECT id FROM accounts a WHERE EXISTS (SELECT 1 FROM owners o WHERE o.name = a.owner AND o.city = $1) ORDER BY id', ['Oslo'])).toEqual([{ id: 1 }, { id: 4 }]);
+    expect(await rows('SELECT id FROM accounts WHERE owner IN (SELECT name FROM owners) ORDER BY 1')).toEqual([{ id: 1 }, { id: 2 }, { id: 4 }]);
+    expect(await rows('SELECT (SELECT max(id) FROM accounts) AS top')).toEqual([{ top: 4 }]);
+    expect(await rows('WITH rich AS (SELECT * FROM accounts WHERE balance >= 20) SELECT count(*)::int AS n FROM rich')).toEqual([{ n: 2 }]);
+    expect(await rows('WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5) SELECT sum(i)::int AS s FROM n')).toEqual([{ s: 15 }]);
+  });
+
+  it('window functions, set operations, DISTINCT and generate_series', async () => {
+    expect(await rows('SELECT id, row_number() OVER (PARTITION BY owner ORDER BY id) AS rn FROM accounts ORDER BY id')).toEqual([
+      { id: 1, rn: '1' },
+      { id: 2, rn: '1' },
+      { id: 3, rn: '1' },
+      { id: 4, rn: '2' },
+    ]);
+    expect(await rows('SELECT owner FROM accounts UNION SELECT name FROM owners ORDER BY 1')).toEqual([{ owner: 'ann' }, { owner: 'bob' }, { owner: 'cy' }]);
+    expect(await rows('SELECT DISTINCT owner FROM accounts ORDER BY owner')).toHaveLength(3);
+    expect(await rows('SELECT g FROM generate_series(1, 3) AS g')).toEqual([{ g: 1 }, { g: 2 }, { g: 3 }]);
+  });
+
+  it('returns rows in binary format with their types', async () => {
+    const result = await db.query({ text: 'SELECT id, balance, opened FROM accounts WHERE id = 1', binary: true } as pg.QueryConfig);
+    expect(result.rows).toHaveLength(1);
+    expect(result.fields.map((f) => f.dataTypeID)).toEqual([23, 1700, 1082]);
+  });
+});
+
+describe('writes', () => {
+  it('inserts with defaults, RETURNING and ON CONFLICT', async () => {
+    expect(await rows("INSERT INTO accounts (id, owner) VALUES (10, 'dee') RETURNING id, balance")).toEqual([{ id: 10, balance: '0.00' }]);
+    expect(await rows("INSERT INTO accounts (id, owner) VALUES (10, 'eve') ON CONFLICT (id) DO NOTHING RETURNING id")).toEqual([]);
+    expect(await rows("INSERT INTO accounts (id, owner) VALUES (10, 'eve') ON CONFLICT (id) DO UPDATE SET owner = excluded.owner RETURNING owner")).toEqual([{ owner: 'eve' }]);
+  });
+
+  it('updates and deletes report their row counts', async () => {
+    const updated = await db.query('UPDATE accounts SET balance = balance + 1 WHERE owner = $1', ['ann']);
+    expect(updated.command).toBe('UPDATE');
+    expect(updated.rowCount).toBe(2);
+    const deleted = await db.query('DELETE FROM accounts WHERE id = 10');
+    expect(deleted.rowCount).toBe(1);
+  });
+
+  it('serial columns, tables without a primary key, TRUNCATE', async () => {
+    await db.query('CREATE TABLE events (id serial, note text)');
+    await db.query("INSERT INTO events (note) VALUES ('a'), ('b')");
+    expect(await rows('SELECT id, note FROM events ORDER BY id')).toEqual([
+      { id: 1, note: 'a' },
+      { id: 2, note: 'b' },
+    ]);
+    await db.query('TRUNCATE events');
+    expect(await rows('SELECT count(*)::int AS n FROM events')).toEqual([{ n: 0 }]);
+  });
+
+  it('ALTER TABLE ADD PRIMARY KEY then lookups use it (EXPLAIN shows the index)', async () => {
+    await db.query('CREATE TABLE late (k int NOT NULL, v text)');
+    await db.query("INSERT INTO late SELECT g, 'v' || g FROM generate_series(1, 50) AS g");
+    await db.query('ALTER TABLE late ADD PRIMARY KEY (k)');
+    expect(await rows('SELECT v FROM late WHERE k = 42')).toEqual([{ v: 'v42' }]);
+    const plan = (await rows('EXPLAIN SELECT v FROM late WHERE k = 42')).map((r) => r['QUERY PLAN']).join('\n');
+    expect(plan).toMatch(/Index Scan/);
+    expect((await error('INSERT INTO late VALUES (42, $1)', ['dup'])).code).toBe('23505');
+  });
+});
+
+describe('transactions', () => {
+  it('commits, rolls back and honours savepoints', async () => {
+    await db.query('BEGIN');
+    await db.query("INSERT INTO accounts (id, owner) VALUES (20, 'tx')");
+    await db.query('SAVEPOINT s');
+    await db.query("INSERT INTO accounts (id, owner) VALUES (21, 'tx')");
+    await db.query('ROLLBACK TO SAVEPOINT s');
+    await db.query('COMMIT');
+    expect(await rows("SELECT id FROM accounts WHERE owner = 'tx'")).toEqual([{ id: 20 }]);
+    await db.query('BEGIN');
+    await db.query("DELETE FROM accounts WHERE owner = 'tx'");
+    await db.query('ROLLBACK');
+    expect(await rows("SELECT id FROM accounts WHERE owner = 'tx'")).toEqual([{ id: 20 }]);
+  });
+
+  it('an error aborts the transaction until ROLLBACK (25P02)', async () => {
+    await db.query('BEGIN');
+    expect((await error('SELECT 1/0')).code).toBe('22012');
+    expect((await error('SELECT 1')).code).toBe('25P02');
+    await db.query('ROLLBACK');
+    expect(await rows('SELECT 1 AS one')).toEqual([{ one: 1 }]);
+  });
+
+  it('DDL is transactional', async () => {
+    await db.query('BEGIN');
+    await db.query('CREATE TABLE temp_ddl (a int)');
+    await db.query('INSERT INTO temp_ddl VALUES (1)');
+    await db.query('ROLLBACK');
+    expect((await error('SELECT * FROM temp_ddl')).code).toBe('42P01');
+  });
+
+  it('a second client sees only committed rows', async () => {
+    const other = await server.client();
+    await db.query('BEGIN');
+    await db.query("INSERT INTO accounts (id, owner) VALUES (30, 'hidden')");
+    expect((await other.query('SELECT count(*)::int AS n FROM accounts WHERE id = 30')).rows).toEqual([{ n: 0 }]);
+    await db.query('COMMIT');
+    expect((await other.query('SELECT count(*)::int AS n FROM accounts WHERE id = 30')).rows).toEqual([{ n: 1 }]);
+  });
+});
+
+describe('errors as PostgreSQL reports them', () => {
+  it('syntax errors with positions, unknown objects, type errors, constraint violations', async () => {
+    const syntax = await error('SELEC 1');
+    expect(syntax.code).toBe('42601');
+    expect(syntax.position).toBe('1');
+    expect(await error('SELECT * FROM nope')).toMatchObject({ code: '42P01', message: 'relation "nope" does not exist', position: '15' });
+    expect(await error('SELECT nope FROM accounts')).toMatchObject({ code: '42703', message: 'column "nope" does not exist' });
+    expect((await error("SELECT 1 + 'x'")).code).toBe('22P02');
+    expect(await error("INSERT INTO accounts (id, owner) VALUES (1, 'again')")).toMatchObject({
+      code: '23505',
+      message: 'duplicate key value violates unique constraint "accounts_pkey"',
+    });
+    expect(await error('INSERT INTO accounts (id) VALUES (99)')).toMatchObject({ code: '23502', message: 'null value in column "owner" of relation "accounts" violates not-null constraint' });
+    expect((await error('SELECT 2147483647::int4 + 1')).code).toBe('22003');
+  });
+
+  it('partitioned tables: partition key updates and cross-shard constraints are refused', async () => {
+    await db.query('CREATE TABLE metrics (device int, at int, value float8, PRIMARY KEY (device, at)) PARTITION BY (device)');
+    expect((await error('UPDATE metrics SET device = 2 WHERE device = 1')).code).toBe('0A000');
+    expect((await error('CREATE TABLE bad (a int PRIMARY KEY, b int) PARTITION BY (b)')).code).toBe('0A000');
+  });
+});
