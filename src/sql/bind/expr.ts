@@ -9,7 +9,7 @@
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Value } from '../../engine/types.ts';
 import type { AggregateCall, Expr, Rel, SortKey, WindowCall, WindowFrame, FrameBound } from '../plan/ir.ts';
-import { BOOL, INT4, INT8, TEXT, UNKNOWN, type SqlType } from '../types/sql-type.ts';
+import { BOOL, INT4, INT8, TEXT, UNKNOWN, type SqlScalarType, type SqlType } from '../types/sql-type.ts';
 import { bodyOf, constantOf, kindOf, list, names, positionOf, unsupported, type Body, type Node } from './ast.ts';
 import { commonType, sameType } from './common-type.ts';
 import type { BindOptions, CastContext } from './context.ts';
@@ -405,21 +405,29 @@ export class ExprBinder {
       const kind = kindOf(step);
       if (kind !== 'A_Indices' || step.A_Indices.is_slice === true) throw unsupported(kind === 'String' ? 'field selection' : 'array slices', this.position(body));
       const index = this.coerce(this.bind(step.A_Indices.uidx, scope, place), INT4, 'implicit');
-      if (expr.type.kind !== 'array') throw new EngineError(SqlState.datatypeMismatch, `cannot subscript type ${this.functions.typeName(expr.type)} because it does not support subscripting`, { position: this.position(body) });
-      expr = { op: 'call', type: expr.type.element, kind: 'operator', name: '[]', argTypes: [expr.type, INT4], args: [expr, index] };
+      const subscriptable = expr.type.kind === 'array' || expr.type.kind === 'int2vector' || expr.type.kind === 'oidvector';
+      if (!subscriptable) throw new EngineError(SqlState.datatypeMismatch, `cannot subscript type ${this.functions.typeName(expr.type)} because it does not support subscripting`, { position: this.position(body) });
+      expr = this.operator('[]', expr, index, this.position(body));
     }
     return expr;
   }
 
   private sqlValueFunction(body: Body): Expr {
+    const position = this.position(body);
+    // The date/time forms are casts of now(), as PostgreSQL defines them.
+    const clock: Record<string, SqlType> = {
+      SVFOP_CURRENT_DATE: { kind: 'date' }, SVFOP_CURRENT_TIME: { kind: 'time' }, SVFOP_LOCALTIME: { kind: 'time' }, SVFOP_LOCALTIMESTAMP: { kind: 'timestamp' },
+    };
+    const op = body.op as string;
+    if (op === 'SVFOP_CURRENT_TIMESTAMP') return this.call('now', [], position);
+    if (clock[op] !== undefined) return this.coerce(this.call('now', [], position), clock[op], 'explicit', undefined, position);
     const map: Record<string, string> = {
-      SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIME: 'current_time', SVFOP_CURRENT_TIMESTAMP: 'now', SVFOP_LOCALTIME: 'localtime',
-      SVFOP_LOCALTIMESTAMP: 'localtimestamp', SVFOP_CURRENT_USER: 'current_user', SVFOP_CURRENT_ROLE: 'current_user', SVFOP_SESSION_USER: 'session_user',
+      SVFOP_CURRENT_USER: 'current_user', SVFOP_CURRENT_ROLE: 'current_user', SVFOP_SESSION_USER: 'session_user',
       SVFOP_USER: 'current_user', SVFOP_CURRENT_CATALOG: 'current_database', SVFOP_CURRENT_SCHEMA: 'current_schema',
     };
-    const name = map[body.op as string];
-    if (name === undefined) throw unsupported(String(body.op), this.position(body));
-    return this.call(name, [], this.position(body));
+    const name = map[op];
+    if (name === undefined) throw unsupported(op, position);
+    return this.call(name, [], position);
   }
 
   /** A plain function call by name with bound arguments. */
@@ -613,10 +621,10 @@ function flatten(op: 'and' | 'or', args: Expr[]): Expr[] {
   return args.flatMap((a) => (a.op === op ? a.args : [a]));
 }
 
-function isArrayElement(type: SqlType): type is Exclude<import('../../engine/types.ts').ColumnType, { kind: 'array' }> {
+/** Types PostgreSQL has an array type of (int2vector[] and oidvector[] exist but nothing here needs them). */
+function isArrayElement(type: SqlType): type is SqlScalarType {
   switch (type.kind) {
-    case 'array': case 'unknown': case 'oid': case 'regclass': case 'regtype': case 'regproc': case 'regnamespace':
-    case 'regrole': case 'name': case 'char1': case 'json': case 'int2vector': case 'oidvector': case 'record': case 'void':
+    case 'array': case 'unknown': case 'record': case 'void': case 'int2vector': case 'oidvector':
       return false;
     default:
       return true;
