@@ -9,6 +9,7 @@ import { EngineError, SqlState } from '../engine/errors.ts';
 import type { Value } from '../engine/types.ts';
 import type { OutputContext, ResultColumn } from '../session/contract.ts';
 import { binarySend, textOut, typeLength, typeModifier, typeOid, type NonNullValue } from '../sql/types/index.ts';
+import { sqlTypeOid as arrayTypeOid } from '../sql/functions/type-info.ts';
 import { isColumnType, type SqlOnlyKind, type SqlType } from '../sql/types/sql-type.ts';
 import type { FieldDescription, FieldValue } from './backend.ts';
 import type { FormatCode } from './frontend.ts';
@@ -34,6 +35,7 @@ const SQL_ONLY: Record<SqlOnlyKind, { readonly oid: number; readonly length: num
 /** Facts of a type that `isColumnType` has ruled out (its narrowing cannot exclude the
  * array variant by kind alone). */
 function sqlOnly(type: SqlType): { readonly oid: number; readonly length: number } {
+  if (type.kind === 'array') return { oid: arrayTypeOid(type), length: -1 };
   return SQL_ONLY[type.kind as SqlOnlyKind];
 }
 

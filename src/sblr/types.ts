@@ -10,8 +10,8 @@
  *   modifiers there are PostgreSQL's typmods, which only casts act on.
  */
 import type { ByteWriter } from '../engine/bytes.ts';
-import { formatType, type ColumnType, type ScalarType } from '../engine/types.ts';
-import { isColumnType, type SqlType } from '../sql/types/sql-type.ts';
+import { formatType, type ColumnType } from '../engine/types.ts';
+import { isColumnType, type SqlScalarType, type SqlType } from '../sql/types/sql-type.ts';
 import { CHAR_MAX_LENGTH, NUMERIC_MAX_PRECISION, TYPE_CODES } from '../../sblr/format.ts';
 import { invalidProgram, unencodable } from './errors.ts';
 import type { ProgramReader } from './reader.ts';
@@ -54,7 +54,7 @@ export function writeType(w: ByteWriter, type: SqlType): void {
       return;
     }
     case 'array':
-      if (!isScalarColumnType(type.element)) throw unencodable(`array of ${type.element.kind}`);
+      if (!isArrayElement(type.element)) throw unencodable(`array of ${type.element.kind}`);
       writeType(w, type.element);
       return;
   }
@@ -85,8 +85,8 @@ export function readType(r: ProgramReader): SqlType {
     }
     default: {
       const element = readType(r);
-      if (!isScalarColumnType(element)) throw invalidProgram(`array of ${element.kind}`, at);
-      return { kind: 'array', element };
+      if (!isArrayElement(element)) throw invalidProgram(`array of ${element.kind}`, at);
+      return { kind: 'array', element: element as SqlScalarType };
     }
   }
 }
@@ -97,8 +97,15 @@ function readFlags(r: ProgramReader, allowed: number): number {
   return flags;
 }
 
-export function isScalarColumnType(type: SqlType): type is ScalarType {
-  return type.kind !== 'array' && isColumnType(type);
+/** Element types of arrays: the engine's scalars and the catalog kinds PostgreSQL has arrays of
+ * (name[], oid[], "char"[], regtype[], json[], …). */
+function isArrayElement(type: SqlType): boolean {
+  switch (type.kind) {
+    case 'array': case 'unknown': case 'record': case 'void': case 'int2vector': case 'oidvector':
+      return false;
+    default:
+      return true;
+  }
 }
 
 export function sameType(a: SqlType, b: SqlType): boolean {

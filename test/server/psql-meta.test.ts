@@ -1,7 +1,9 @@
 /**
  * psql's meta-commands print the same against ScratchBird as against PostgreSQL 15 (skipped
  * when PostgreSQL is not installed): the same schema is created on both, each command is run
- * with the real psql 15 against each server, and the outputs are compared.
+ * with the real psql 15 against each server, and the outputs are compared. The SQL features
+ * psql's describe queries lean on (column naming, subscripts, arrays of catalog types,
+ * correlated FROM functions, catalog functions) are also compared result by result.
  *
  * Only what legitimately differs is normalized: relation and database sizes (ScratchBird's
  * storage is LMDB, not 8 kB heap pages), PostgreSQL's template databases in \l (ScratchBird
@@ -114,64 +116,99 @@ function withoutTemplateDatabases(output: string): string {
   return withoutLayout(text);
 }
 
-describe.skipIf(missing !== undefined)('psql meta-commands print what PostgreSQL 15 prints', () => {
+/** The SQL underneath psql's queries, checked value by value: result column names and types
+ * and rows must be PostgreSQL's. */
+const QUERIES = [
+  // A CASE column is named after its ELSE branch when that has a name; TRIM after its function.
+  "SELECT CASE WHEN c.reloftype = 0 THEN '' ELSE c.reloftype::pg_catalog.regtype::pg_catalog.text END FROM pg_catalog.pg_class c WHERE c.relname = 't'",
+  "SELECT CASE WHEN true THEN 1 END, CASE WHEN false THEN 'x' ELSE 'y' END",
+  "SELECT trim(trailing ';' from 'a;'), trim(leading 'x' from 'xa'), trim('  b '), NULLIF(1, 2), (SELECT 1 AS one)",
+  // Subscripts: arrays from 1, the catalogs' int2vector from 0.
+  "SELECT (ARRAY[10, 20, 30])[2], (ARRAY['a', 'b'])[3], ('{1,2}'::int[])[0]",
+  "SELECT i.indkey[0], i.indkey[1], i.indkey::pg_catalog.int2[] FROM pg_catalog.pg_index i JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid WHERE c.relname = 't_multi_idx'",
+  // Arrays of the catalog types.
+  "SELECT ARRAY(SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname IN ('public', 'app') ORDER BY 1)",
+  "SELECT 'r' = ANY (ARRAY(SELECT relkind FROM pg_catalog.pg_class WHERE relname = 't')), c.oid = ANY (ARRAY[c.oid, 0::oid]) FROM pg_catalog.pg_class c WHERE c.relname = 't'",
+  "SELECT '{1,2}'::pg_catalog.oid[], '{a,b}'::pg_catalog.\"char\"[], '{x}'::pg_catalog.name[]",
+  // A function in the FROM clause of a correlated subquery reads the outer row.
+  "SELECT c.relname, (SELECT count(*) FROM pg_catalog.unnest(c.reloptions) x), (SELECT sum(s) FROM pg_catalog.generate_series(1, c.relnatts::int) s) FROM pg_catalog.pg_class c WHERE c.relname = 't'",
+  "SELECT c.relname, x FROM pg_catalog.pg_class c, LATERAL pg_catalog.unnest(ARRAY[c.relname, 'z']) x WHERE c.relname = 't' ORDER BY 2",
+  "SELECT (SELECT string_agg(x, ',') FROM LATERAL pg_catalog.unnest(ARRAY[c.relname::text, 'z']) x) FROM pg_catalog.pg_class c WHERE c.relname = 't'",
+  // pretty pg_get_indexdef names a visible table unqualified.
+  "SELECT pg_catalog.pg_get_indexdef('t_multi_idx'::pg_catalog.regclass, 0, true), pg_catalog.pg_get_indexdef('t_multi_idx'::pg_catalog.regclass), pg_catalog.pg_get_indexdef('app.items_amount_idx'::pg_catalog.regclass, 0, true)",
+  "SELECT pg_catalog.pg_get_serial_sequence('t', 'id'), pg_catalog.pg_get_serial_sequence('app.items', 'big')",
+  // Catalog functions over a user table's rows.
+  "SELECT name, pg_catalog.pg_get_userbyid(10), pg_catalog.format_type(1043, 44), pg_catalog.pg_table_is_visible('t'::pg_catalog.regclass) FROM t ORDER BY name",
+];
+
+describe.skipIf(missing !== undefined)('psql against ScratchBird and PostgreSQL 15', () => {
   let postgres: PostgresServer;
   let scratchbird: TestServer;
+  let theirClient: pg.Client;
+  let ourClient: pg.Client;
 
   beforeAll(async () => {
     [postgres, scratchbird] = await Promise.all([startPostgres(), startTestServer()]);
-    const pgClient = new pg.Client({ host: postgres.host, port: postgres.port, user: postgres.user, database: postgres.database });
-    await pgClient.connect();
-    try {
-      await pgClient.query(SCHEMA);
-    } finally {
-      await pgClient.end();
-    }
-    const sbClient = await scratchbird.client();
-    await sbClient.query(SCHEMA);
+    theirClient = new pg.Client({ host: postgres.host, port: postgres.port, user: postgres.user, database: postgres.database });
+    await theirClient.connect();
+    ourClient = await scratchbird.client();
+    const rows = "INSERT INTO t (name, code, qty) VALUES ('b', 'B1', 5), ('a', 'A1', 7)";
+    await Promise.all([theirClient.query(SCHEMA + rows), ourClient.query(SCHEMA + rows)]);
   }, 120_000);
 
   afterAll(async () => {
+    await theirClient?.end();
     await Promise.all([postgres?.stop(), scratchbird?.stop()]);
   });
 
-  /** The command's output on both servers, after `normalize`; PostgreSQL's must be no error. */
-  async function outputs(command: string, normalize: (output: string) => string = (o) => o): Promise<{ postgres: string; scratchbird: string }> {
-    const [theirs, ours] = await Promise.all([psql(postgres.port, command), psql(scratchbird.port, command)]);
-    expect(theirs).not.toMatch(/^ERROR:/m);
-    return { postgres: normalize(theirs), scratchbird: normalize(ours) };
-  }
-
-  it.each(EXACT)('%s', async (command) => {
-    const { postgres: theirs, scratchbird: ours } = await outputs(command);
-    expect(ours).toBe(theirs);
+  describe("the SQL of psql's describe queries", () => {
+    it.each(QUERIES)('%s', async (sql) => {
+      const [theirs, ours] = await Promise.all([theirClient.query(sql), ourClient.query(sql)]);
+      const shape = (r: pg.QueryResult) => ({ columns: r.fields.map((f) => [f.name, f.dataTypeID]), rows: r.rows });
+      expect(shape(ours)).toEqual(shape(theirs));
+    });
   });
 
-  it.each(SIZED)('%s (sizes masked)', async (command) => {
-    const { postgres: theirs, scratchbird: ours } = await outputs(command, maskSizes);
-    expect(ours).toBe(theirs);
-  });
+  describe('psql meta-commands print what PostgreSQL 15 prints', () => {
+    /** The command's output on both servers, after `normalize`; PostgreSQL's must be no error. */
+    async function outputs(command: string, normalize: (output: string) => string = (o) => o): Promise<{ postgres: string; scratchbird: string }> {
+      const [theirs, ours] = await Promise.all([psql(postgres.port, command), psql(scratchbird.port, command)]);
+      if (/^ERROR:/m.test(theirs)) throw new Error(`PostgreSQL cannot run ${command}: ${theirs}`);
+      return { postgres: normalize(theirs), scratchbird: normalize(ours) };
+    }
 
-  it('\\d t describes every column, index and constraint', async () => {
-    const { scratchbird: ours } = await outputs('\\d t');
-    expect(ours).toContain('Table "public.t"');
-    expect(ours).toContain("nextval('t_id_seq'::regclass)");
-    expect(ours).toContain('"t_multi_idx" btree (active, created DESC)');
-    expect(ours).toContain('"qty_range" CHECK (qty > 0 AND qty < 1000)');
-  });
+    // Each command is a few psql runs of its own: they run side by side.
+    it.concurrent.for(EXACT)('%s', async (command, { expect }) => {
+      const { postgres: theirs, scratchbird: ours } = await outputs(command);
+      expect(ours).toBe(theirs);
+    });
 
-  it('\\dn (the public schema owned by the bootstrap superuser)', async () => {
-    const { postgres: theirs, scratchbird: ours } = await outputs('\\dn', (o) => withoutLayout(o.replace('pg_database_owner', 'postgres')));
-    expect(ours).toBe(theirs);
-  });
+    it.concurrent.for(SIZED)('%s (sizes masked)', async (command, { expect }) => {
+      const { postgres: theirs, scratchbird: ours } = await outputs(command, maskSizes);
+      expect(ours).toBe(theirs);
+    });
 
-  it('\\l (without PostgreSQL\'s template databases)', async () => {
-    const { postgres: theirs, scratchbird: ours } = await outputs('\\l', withoutTemplateDatabases);
-    expect(ours).toBe(theirs);
-  });
+    it('\\d t describes every column, index and constraint', async () => {
+      const { scratchbird: ours } = await outputs('\\d t');
+      expect(ours).toContain('Table "public.t"');
+      expect(ours).toContain("nextval('t_id_seq'::regclass)");
+      expect(ours).toContain('"t_multi_idx" btree (active, created DESC)');
+      expect(ours).toContain('"qty_range" CHECK (qty > 0 AND qty < 1000)');
+    });
 
-  it('\\l+ (without template databases, sizes masked)', async () => {
-    const { postgres: theirs, scratchbird: ours } = await outputs('\\l+', (o) => maskSizes(withoutTemplateDatabases(o)));
-    expect(ours).toBe(theirs);
+    it('\\dn (the public schema owned by the bootstrap superuser)', async () => {
+      const { postgres: theirs, scratchbird: ours } = await outputs('\\dn', (o) => withoutLayout(o.replace('pg_database_owner', 'postgres')));
+      expect(ours).toBe(theirs);
+    });
+
+    it('\\l (without PostgreSQL\'s template databases)', async () => {
+      const { postgres: theirs, scratchbird: ours } = await outputs('\\l', withoutTemplateDatabases);
+      expect(ours).toBe(theirs);
+    });
+
+    it('\\l+ (without template databases, sizes masked)', async () => {
+      const { postgres: theirs, scratchbird: ours } = await outputs('\\l+', (o) => maskSizes(withoutTemplateDatabases(o)));
+      expect(ours).toBe(theirs);
+    });
   });
 });

@@ -164,7 +164,7 @@ export class DdlBinder {
       const seqName = this.chooseName(namespace, `${table}_${def.colname as string}`, 'seq', taken);
       const seq: SequenceObject = {
         kind: 'sequence', oid: this.env.allocateOid(), name: seqName, namespace, owner: this.owner(), type: seqType,
-        start: '1', increment: '1', min: '1', max: SEQUENCE_MAX[seqType], cache: 1, cycle: false, ownedBy: { table: tableOid, column: position + 1 },
+        start: '1', increment: '1', min: '1', max: SEQUENCE_MAX[seqType], cache: 1, cycle: false, ownedBy: { table: tableOid, column: position },
       };
       sequences.push(seq);
       defaultText = `nextval(${quoteLiteral(qualified(this.catalog, seq))}::regclass)`;

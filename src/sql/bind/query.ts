@@ -232,6 +232,12 @@ export class QueryBinder implements SubqueryBinder {
     return { plan, scope };
   }
 
+  /** What a subquery or function in FROM sees: the earlier FROM items when it is LATERAL and
+   * has some (the lateral join's left row), else only the enclosing queries. */
+  private visibleToItem(body: Body, scope: Scope, base: number): Scope | null {
+    return body.lateral === true && base > 0 ? scope : scope.parent;
+  }
+
   private isLateral(item: Node): boolean {
     const body = bodyOf(item);
     return body.lateral === true;
@@ -245,8 +251,7 @@ export class QueryBinder implements SubqueryBinder {
       case 'RangeVar':
         return this.bindRangeVar(body, scope, base);
       case 'RangeSubselect': {
-        const lateralScope = body.lateral === true ? scope : scope.parent;
-        const query = this.bindSelect(body.subquery.SelectStmt, lateralScope);
+        const query = this.bindSelect(body.subquery.SelectStmt, this.visibleToItem(body, scope, base));
         const alias = body.alias?.aliasname as string | undefined;
         const aliases = names(body.alias?.colnames);
         scope.add({ alias: alias ?? '', columns: query.columns.map((c, i) => ({ name: aliases[i] ?? c.name, type: c.type, index: base + i })) });
@@ -374,7 +379,8 @@ export class QueryBinder implements SubqueryBinder {
     if (call === undefined) throw unsupported('this FROM function form', position);
     const fnNames = names(call.funcname);
     const name = fnNames[fnNames.length - 1].toLowerCase();
-    const argScope = body.lateral === true ? scope : scope.parent ?? new Scope(null);
+    // Arguments run with no row of their own, like a subquery body's.
+    const argScope = new Scope(this.visibleToItem(body, scope, base));
     const args = list(call.args).map((a) => this.exprs.bind(a, argScope));
     const resolved = this.exprs.functions.tableFunction(name, args.map((a) => a.type));
     if (resolved === undefined) {
@@ -656,53 +662,77 @@ function isIdentity(exprs: readonly Expr[], input: Rel): boolean {
 
 /** The column name PostgreSQL gives a target without AS. */
 export function outputName(node: Node): string {
+  return figureName(node)?.name ?? '?column?';
+}
+
+/** PostgreSQL's FigureColnameInternal: a name and its strength (2 a real name, 1 a fallback such
+ * as a cast's type or "case", which an inner real name beats); undefined for no name. */
+function figureName(node: Node | undefined): { name: string; strength: 1 | 2 } | undefined {
+  if (node === undefined) return undefined;
   const kind = kindOf(node);
   const body = node[kind];
+  const named = (name: string) => ({ name, strength: 2 as const });
   switch (kind) {
     case 'ColumnRef': {
       const fields = names(body.fields);
-      return fields[fields.length - 1] || '?column?';
+      return fields.length === 0 ? undefined : named(fields[fields.length - 1]);
     }
     case 'FuncCall': {
       const parts = names(body.funcname);
-      const name = parts[parts.length - 1];
-      if (body.funcformat === 'COERCE_SQL_SYNTAX') {
-        if (name === 'btrim' || name === 'ltrim' || name === 'rtrim') return 'btrim';
-        if (name === 'date_part' || name === 'extract') return 'extract';
-      }
-      return name;
+      return named(parts[parts.length - 1]);
     }
+    case 'A_Expr':
+      if (body.kind === 'AEXPR_NULLIF') return named('nullif');
+      return undefined;
     case 'TypeCast': {
-      const inner = outputName(body.arg);
-      if (inner !== '?column?') return inner;
+      const inner = figureName(body.arg);
+      if (inner !== undefined && inner.strength === 2) return inner;
       const parts = names(body.typeName.names);
-      const t = parts[parts.length - 1];
-      return { int4: 'int4', int8: 'int8', bool: 'bool', bpchar: 'bpchar', varchar: 'varchar', float8: 'float8', float4: 'float4', numeric: 'numeric', timestamptz: 'timestamptz', timestamp: 'timestamp' }[t] ?? t;
+      return { name: parts[parts.length - 1], strength: 1 };
     }
-    case 'A_Indirection':
-      return outputName(body.arg);
-    case 'CaseExpr':
-      return 'case';
+    case 'CollateClause':
+      return figureName(body.arg);
+    case 'A_Indirection': {
+      const fields = list(body.indirection).filter((step) => kindOf(step) === 'String');
+      return fields.length > 0 ? named(names(fields)[fields.length - 1]) : figureName(body.arg);
+    }
+    case 'CaseExpr': {
+      const inner = figureName(body.defresult);
+      return inner !== undefined && inner.strength === 2 ? inner : { name: 'case', strength: 1 };
+    }
     case 'CoalesceExpr':
-      return 'coalesce';
+      return named('coalesce');
     case 'MinMaxExpr':
-      return body.op === 'IS_GREATEST' ? 'greatest' : 'least';
+      return named(body.op === 'IS_GREATEST' ? 'greatest' : 'least');
     case 'A_ArrayExpr':
-      return 'array';
+      return named('array');
     case 'RowExpr':
-      return 'row';
-    case 'SubLink':
-      return body.subLinkType === 'EXISTS_SUBLINK' ? 'exists' : body.subLinkType === 'ARRAY_SUBLINK' ? 'array' : body.subLinkType === 'EXPR_SUBLINK' ? subqueryName(body) : '?column?';
-    case 'SQLValueFunction':
-      return ({ SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIMESTAMP: 'current_timestamp', SVFOP_CURRENT_USER: 'current_user', SVFOP_SESSION_USER: 'session_user', SVFOP_USER: 'current_user', SVFOP_CURRENT_CATALOG: 'current_catalog', SVFOP_CURRENT_SCHEMA: 'current_schema', SVFOP_LOCALTIMESTAMP: 'localtimestamp', SVFOP_LOCALTIME: 'localtime', SVFOP_CURRENT_TIME: 'current_time', SVFOP_CURRENT_ROLE: 'current_role' } as Record<string, string>)[body.op as string] ?? '?column?';
+      return named('row');
+    case 'GroupingFunc':
+      return named('grouping');
+    case 'SubLink': {
+      if (body.subLinkType === 'EXISTS_SUBLINK') return named('exists');
+      if (body.subLinkType === 'ARRAY_SUBLINK') return named('array');
+      if (body.subLinkType !== 'EXPR_SUBLINK') return undefined;
+      const name = subqueryName(body);
+      return name === undefined ? undefined : named(name);
+    }
+    case 'SQLValueFunction': {
+      const name = ({ SVFOP_CURRENT_DATE: 'current_date', SVFOP_CURRENT_TIMESTAMP: 'current_timestamp', SVFOP_CURRENT_USER: 'current_user', SVFOP_SESSION_USER: 'session_user', SVFOP_USER: 'current_user', SVFOP_CURRENT_CATALOG: 'current_catalog', SVFOP_CURRENT_SCHEMA: 'current_schema', SVFOP_LOCALTIMESTAMP: 'localtimestamp', SVFOP_LOCALTIME: 'localtime', SVFOP_CURRENT_TIME: 'current_time', SVFOP_CURRENT_ROLE: 'current_role', SVFOP_CURRENT_TIME_N: 'current_time', SVFOP_CURRENT_TIMESTAMP_N: 'current_timestamp', SVFOP_LOCALTIME_N: 'localtime', SVFOP_LOCALTIMESTAMP_N: 'localtimestamp' } as Record<string, string>)[body.op as string];
+      return name === undefined ? undefined : named(name);
+    }
     default:
-      return '?column?';
+      return undefined;
   }
 }
 
-function subqueryName(body: Body): string {
-  const targets = list(body.subselect?.SelectStmt?.targetList);
-  if (targets.length !== 1) return '?column?';
+/** A scalar subquery's name: its one target's, when that has one (AS or figured). */
+function subqueryName(body: Body): string | undefined {
+  let select = body.subselect?.SelectStmt as Body | undefined;
+  // A set operation's columns are named by its first arm.
+  while (select !== undefined && select.op !== undefined && select.op !== 'SETOP_NONE') select = select.larg as Body | undefined;
+  const targets = list(select?.targetList);
+  if (targets.length === 0) return undefined;
   const res = targets[0].ResTarget as Body;
   return (res.name as string | undefined) ?? outputName(res.val);
 }

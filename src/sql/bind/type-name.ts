@@ -4,7 +4,7 @@
  */
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import { parseType, type ColumnType } from '../../engine/types.ts';
-import type { SqlOnlyKind, SqlType } from '../types/sql-type.ts';
+import type { SqlOnlyKind, SqlScalarType, SqlType } from '../types/sql-type.ts';
 import { constantOf, list, names, positionOf, type Body } from './ast.ts';
 
 const SQL_ONLY: Record<string, SqlOnlyKind> = {
@@ -25,7 +25,8 @@ export function typeFromName(typeName: Body, offset = 0): SqlType {
     return c.value as number;
   });
   let base: SqlType;
-  if (name === 'char' && !qualified) {
+  // `"char"` (however qualified) is the one-byte type; the keyword `char` arrives as bpchar.
+  if (name === 'char' && (parts.length === 1 || qualified)) {
     base = { kind: 'char1' };
   } else if (name in SQL_ONLY && (parts.length === 1 || qualified)) {
     base = { kind: SQL_ONLY[name] };
@@ -41,12 +42,13 @@ export function typeFromName(typeName: Body, offset = 0): SqlType {
   }
   if (list(typeName.arrayBounds).length === 0) return base;
   if (base.kind === 'array') return base;
-  if (!isScalarColumnType(base)) throw new EngineError(SqlState.featureNotSupported, `arrays of type ${name} are not supported`, { position });
+  if (!isArrayElement(base)) throw new EngineError(SqlState.featureNotSupported, `arrays of type ${name} are not supported`, { position });
   return { kind: 'array', element: base };
 }
 
-function isScalarColumnType(type: SqlType): type is Exclude<ColumnType, { kind: 'array' }> {
-  return type.kind !== 'array' && !(type.kind in SQL_ONLY_KINDS);
+/** Types PostgreSQL has an array type of (int2vector[] and oidvector[] exist but nothing here needs them). */
+function isArrayElement(type: SqlType): type is SqlScalarType {
+  return !(type.kind in NO_ARRAY);
 }
 
-const SQL_ONLY_KINDS: Record<string, true> = Object.fromEntries(Object.values(SQL_ONLY).concat('char1').map((k) => [k, true]));
+const NO_ARRAY: Record<string, true> = { array: true, unknown: true, record: true, void: true, int2vector: true, oidvector: true };

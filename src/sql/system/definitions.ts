@@ -11,8 +11,8 @@ import { quoteIdent, quoteQualified } from './identifiers.ts';
 import { namespaceName, relationByOid, relationDisplayName, type NameContext } from './lookup.ts';
 
 /** pg_get_indexdef(index, column, pretty): the CREATE INDEX statement, or with `column` > 0
- * only that key column. */
-export function indexDefinition(catalog: CatalogSnapshot, table: TableObject, index: IndexObject, column = 0): string {
+ * only that key column. The table is schema-qualified unless `pretty` and visible. */
+export function indexDefinition(ctx: NameContext, table: TableObject, index: IndexObject, column = 0, pretty = false): string {
   if (column > 0) {
     const key = index.columns[column - 1];
     return key === undefined ? '' : quoteIdent(table.columns[key.column].name);
@@ -23,7 +23,8 @@ export function indexDefinition(catalog: CatalogSnapshot, table: TableObject, in
     else if (key.nullsFirst) text += ' NULLS FIRST';
     return text;
   });
-  const tableName = quoteQualified(namespaceName(catalog, table.namespace) ?? null, table.name);
+  const relation = pretty ? relationByOid(ctx.catalog, table.oid) : undefined;
+  const tableName = relation !== undefined ? relationDisplayName(ctx, relation) : quoteQualified(namespaceName(ctx.catalog, table.namespace) ?? null, table.name);
   return `CREATE ${index.unique ? 'UNIQUE ' : ''}INDEX ${quoteIdent(index.name)} ON ${tableName} USING btree (${keys.join(', ')})`;
 }
 

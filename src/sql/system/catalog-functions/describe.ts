@@ -21,10 +21,10 @@ function formatTypeFunction(args: readonly Value[]): Value {
 }
 
 function indexDef(args: readonly Value[], ctx: CatalogFunctionContext): Value {
-  const [oid, column] = args as [number, number | undefined];
+  const [oid, column, pretty] = args as [number, number | undefined, boolean | undefined];
   const relation = relationByOid(ctx.catalog, oid);
   if (relation?.kind !== 'index') return null;
-  return indexDefinition(ctx.catalog, relation.table, relation.index, column ?? 0);
+  return indexDefinition(ctx, relation.table, relation.index, column ?? 0, pretty ?? false);
 }
 
 function constraintDef(args: readonly Value[], ctx: CatalogFunctionContext): Value {

@@ -59,7 +59,7 @@ function* pgViews(ctx: SystemContext): Iterable<RowObject> {
 function* pgIndexes(ctx: SystemContext): Iterable<RowObject> {
   for (const table of tables(ctx.catalog)) {
     for (const index of table.indexes) {
-      yield { schemaname: schemaOf(ctx, table.namespace), tablename: table.name, indexname: index.name, tablespace: null, indexdef: indexDefinition(ctx.catalog, table, index) };
+      yield { schemaname: schemaOf(ctx, table.namespace), tablename: table.name, indexname: index.name, tablespace: null, indexdef: indexDefinition(ctx, table, index) };
     }
   }
 }
