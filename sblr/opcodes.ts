@@ -245,8 +245,12 @@ export const OPCODES = [
     operands: [operand('ctes', 'ctes', 'materialized CTEs, each visible to later ones and to the input'), operand('input', 'block', 'the query: one relation')],
     doc: 'The root of a query: its CTEs, then the rows of the input.' },
   { code: 0x42, name: 'GATHER', site: 'coordinator', pushes: 'relation', pops: [],
-    operands: [operand('shards', 'uints', 'shard numbers'), columns, optional('mergeKeys', 'uint', 'merge keys (absent: concatenate)'), operand('subplan', 'block', 'the shard program: one relation, verified as on a shard'), operand('merge', 'block', 'SORT_KEY entries over the subplan\'s row')],
-    doc: 'Runs the subplan on each listed shard and concatenates or merges the streams.' },
+    operands: [
+      operand('shards', 'uints', 'shard numbers'), columns, optional('mergeKeys', 'uint', 'merge keys (absent: concatenate)'), operand('subplan', 'block', 'the shard program: one relation, verified as on a shard'), operand('merge', 'block', 'SORT_KEY entries over the subplan\'s row'),
+      optional('route', 'uint', 'partition-key columns of each route tuple (absent: every listed shard)'), operand('routeTuples', 'uint', 'route tuples (0 without a route)'),
+      operand('routeKeys', 'block', 'routeTuples × route values, tuple by tuple, over no row'),
+    ],
+    doc: 'Runs the subplan on each listed shard, or with a route on the shards its partition-key tuples hash to, and concatenates or merges the streams.' },
   { code: 0x43, name: 'CATALOG', site: 'coordinator', pushes: 'relation', pops: [],
     operands: [operand('name', 'string', 'pg_catalog / information_schema relation'), columns], doc: 'A catalog relation computed from the SQL catalog.' },
 
@@ -260,6 +264,12 @@ export const OPCODES = [
   { code: 0x52, name: 'DELETE', site: 'shard', pushes: 'relation', pops: [relation],
     operands: [table, columns, returning, operand('recheck', 'bool', 'a recheck condition leads the body'), operand('body', 'block', 'recheck then RETURNING values, over the stored row')],
     doc: 'Deletes the rows whose stored row leads each popped row.' },
+  { code: 0x53, name: 'ROUTED_INSERT', site: 'coordinator', pushes: 'relation', pops: [relation],
+    operands: [
+      operand('shards', 'uints', 'shard numbers, in hash-bucket order'), operand('key', 'uints', 'positions of the partition-key columns in a popped row (none: one shard)'), columns,
+      operand('insert', 'block', 'the shard program: one INSERT whose input is a VALUES of no rows, verified as on a shard'),
+    ],
+    doc: 'INSERT of rows computed on the coordinator: each popped row goes to the shard its partition key hashes to (no key: the one listed shard), where `insert` stores it (the rows become its VALUES, as parameters after the program\'s own); all rows of one execution must go to one shard.' },
 
   // Storage-level DDL.
   { code: 0x60, name: 'CREATE_TABLE', site: 'shard', pushes: 'relation', pops: [],

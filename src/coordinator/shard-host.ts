@@ -15,6 +15,7 @@ import type { WriteResult } from '../sblr/compile/context.ts';
 import { ShardRuntime } from '../sblr/runtime/shard-runtime.ts';
 import { programHash } from '../sblr/encode.ts';
 import { verifyProgram, type FunctionChecker, type VerifierCatalog } from '../sblr/verify.ts';
+import { RecencyCache } from './recency-cache.ts';
 
 export interface ShardCall {
   readonly shard: number;
@@ -29,7 +30,13 @@ export interface ShardCall {
 const CACHE_LIMIT = 2048;
 
 export class ShardHost {
-  private readonly cache = new Map<string, CompiledProgram>();
+  private readonly cache = new RecencyCache<CompiledProgram>(CACHE_LIMIT);
+  /**
+   * The hash of programs seen before, by the bytes object the coordinator encoded once per plan,
+   * with a copy of the bytes: a program is looked up by hash only while its bytes are still
+   * what was hashed, so reusing (or changing) a buffer can never skip verification.
+   */
+  private readonly hashes = new WeakMap<Uint8Array, { readonly bytes: Buffer; readonly hex: string }>();
 
   constructor(
     readonly shards: readonly Shard[],
@@ -40,22 +47,23 @@ export class ShardHost {
     const shard = this.shards[call.shard];
     // A transaction that changed the schema sees its own catalog: never cached.
     const ownSchema = call.tx.ownTables.size > 0;
-    const key = `${call.shard}:${shard.schemaVersion}:${programHash(call.program).toString('hex')}`;
+    const key = `${call.shard}:${shard.schemaVersion}:${this.hashOf(call.program)}`;
     if (!ownSchema) {
       const cached = this.cache.get(key);
-      if (cached !== undefined) {
-        this.cache.delete(key);
-        this.cache.set(key, cached);
-        return cached;
-      }
+      if (cached !== undefined) return cached;
     }
     const verified = verifyProgram(call.program, 'shard', shardCatalog(call.tx), this.functions);
     const compiled = compileProgram(verified);
-    if (!ownSchema) {
-      this.cache.set(key, compiled);
-      if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value as string);
-    }
+    if (!ownSchema) this.cache.set(key, compiled);
     return compiled;
+  }
+
+  private hashOf(program: Uint8Array): string {
+    const known = this.hashes.get(program);
+    if (known !== undefined && known.bytes.equals(program)) return known.hex;
+    const hex = programHash(program).toString('hex');
+    this.hashes.set(program, { bytes: Buffer.from(program), hex });
+    return hex;
   }
 
   open(call: ShardCall): Iterator<Row> {

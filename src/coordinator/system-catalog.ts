@@ -21,7 +21,6 @@ import {
   regtypeIn,
   regtypeOut,
   systemRelation,
-  systemRelations,
   type CatalogFunctionContext,
   type NameContext,
   type SystemContext,
@@ -44,11 +43,7 @@ function micros(ms: number): bigint {
 }
 
 export class SystemCatalog {
-  private readonly oids = new Map<number, string>();
-
-  constructor(private readonly db: Database) {
-    for (const r of systemRelations()) this.oids.set(r.oid, r.schema === 'pg_catalog' ? r.name : `${r.schema}.${r.name}`);
-  }
+  constructor(private readonly db: Database) {}
 
   /** A system relation as the binder sees it: pg_catalog is searched first for unqualified
    * names (as PostgreSQL does), information_schema only when named. */
@@ -58,15 +53,6 @@ export class SystemCatalog {
       if (found !== undefined) return { schema: s, columns: found.columns };
     }
     return undefined;
-  }
-
-  relationOid(schema: string | undefined, name: string): number | undefined {
-    for (const r of systemRelations()) if (r.name === name && schemasFor(schema).includes(r.schema)) return r.oid;
-    return undefined;
-  }
-
-  relationNameOf(oid: number): string | undefined {
-    return this.oids.get(oid);
   }
 
   context(session: SqlSession): SystemContext {

@@ -2,11 +2,13 @@
  * The shard's LMDB environment and its write overlay.
  *
  * Every mutation is first recorded in an in-memory overlay (one map per sub-database) and
- * reaches LMDB in a batch: at the end of the event-loop turn, before a range scan, when the
- * overlay grows past `overlayLimit` (65,536 writes), or inside a durable commit. This turns
- * thousands of record-version writes into one LMDB write transaction, which is what makes bulk
- * loads fast;
- * point reads consult the overlay first, so every caller sees its own writes at once.
+ * reaches LMDB in a batch: inside a commit, when the overlay grows past `overlayLimit` (65,536
+ * writes), before a range scan while the overlay is large, and otherwise a little after the
+ * last write (BACKGROUND_FLUSH_MS). This turns thousands of record-version writes into one LMDB
+ * write transaction, which is what makes bulk loads fast, and lets the many small transactions
+ * of an OLTP load share the LMDB write of their group commit;
+ * point reads consult the overlay first, and range scans merge a small overlay into what they
+ * read from LMDB, so every caller sees its own writes at once.
  *
  * Nothing in the overlay is ever the only copy of committed data: a commit flushes the
  * overlay inside the same LMDB transaction that flips the transaction inventory, so losing
@@ -25,8 +27,23 @@ const TXN_ABORTABLE = 0x1;
 const TXN_SYNCHRONOUS_COMMIT = 0x2;
 const TXN_NO_SYNC_FLUSH = 0x10000;
 
+/**
+ * How long staged writes may wait for a commit to carry them to LMDB before a flush of their own.
+ * They are not committed data, so waiting risks nothing; each LMDB write transaction costs page
+ * writes, so fewer are better.
+ */
+const BACKGROUND_FLUSH_MS = 50;
+
+/** A range scan merges an overlay of at most this many writes; a larger one is flushed first. */
+const MERGE_LIMIT = 256;
+
 /** LMDB's largest key with the default 4 KiB page. */
 export const MAX_KEY_BYTES = 1978;
+
+/** lmdb-js runs `sync(callback)` (mdb_env_sync) on a libuv worker thread; its typings omit it. */
+interface SyncableEnv {
+  sync(callback: (error?: unknown) => void): void;
+}
 
 export type SubDb = 'records' | 'indexes' | 'tip' | 'log' | 'meta';
 const SUB_DBS: readonly SubDb[] = ['records', 'indexes', 'tip', 'log', 'meta'];
@@ -112,7 +129,7 @@ export class Store {
     if (this.overlaySize >= this.overlayLimit) this.flush();
     else if (!this.flushScheduled) {
       this.flushScheduled = true;
-      setImmediate(() => this.backgroundFlush());
+      setTimeout(() => this.backgroundFlush(), BACKGROUND_FLUSH_MS).unref();
     }
   }
 
@@ -127,12 +144,22 @@ export class Store {
   }
 
   /**
-   * Iterates LMDB in key order. The overlay is flushed first so the iterator sees every
-   * write made before it started; the iterator then keeps its LMDB snapshot.
+   * Iterates in key order everything written before the call: LMDB merged with the overlay's
+   * writes in the range as they are now (a large overlay is flushed first instead). The
+   * iterator then keeps its LMDB snapshot.
    */
   range(db: SubDb, options: RangeOptions): Iterable<{ key: Buffer; value: Buffer }> {
-    this.flush();
-    return this.rangeStored(db, options);
+    if (this.overlaySize === 0) return this.rangeStored(db, options);
+    if (this.overlaySize > MERGE_LIMIT) {
+      this.flush();
+      return this.rangeStored(db, options);
+    }
+    const reverse = options.reverse ?? false;
+    const staged: PendingWrite[] = [];
+    for (const write of this.overlay[db].values()) if (inRange(write.key, options, reverse)) staged.push(write);
+    if (staged.length === 0) return this.rangeStored(db, options);
+    staged.sort((a, b) => (reverse ? Buffer.compare(b.key, a.key) : Buffer.compare(a.key, b.key)));
+    return mergeStaged(this.rangeStored(db, options), staged, reverse);
   }
 
   /**
@@ -179,6 +206,19 @@ export class Store {
     this.afterFlush();
   }
 
+  /**
+   * Makes everything written to LMDB so far durable (fdatasync of the data file) on a worker
+   * thread, so the event loop keeps serving while the disk works. Resolves once it is on disk.
+   */
+  sync(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      (this.env as unknown as SyncableEnv).sync((error?: unknown) => {
+        if (error === undefined || error === null) resolve();
+        else reject(asEngineError(error, dirname(this.path)));
+      });
+    });
+  }
+
   /** Direct writes for use inside a `flush(…, extra)` callback only. */
   putNow(db: SubDb, key: Buffer, value: Buffer): void {
     this.dbs[db].putSync(key, value);
@@ -201,6 +241,38 @@ export class Store {
 
   async close(): Promise<void> {
     await this.env.close();
+  }
+}
+
+/** Whether `key` lies in the range as LMDB reads it: [start, end) forward, (end, start] in reverse. */
+function inRange(key: Buffer, options: RangeOptions, reverse: boolean): boolean {
+  const { start, end } = options;
+  if (reverse) return (start === undefined || Buffer.compare(key, start) <= 0) && (end === undefined || Buffer.compare(key, end) > 0);
+  return (start === undefined || Buffer.compare(key, start) >= 0) && (end === undefined || Buffer.compare(key, end) < 0);
+}
+
+/** LMDB's entries with the staged writes (in the same order) laid over them: a staged value
+ * replaces the stored one of its key, a staged delete hides it. */
+function* mergeStaged(stored: Iterable<{ key: Buffer; value: Buffer }>, staged: readonly PendingWrite[], reverse: boolean): Generator<{ key: Buffer; value: Buffer }> {
+  let next = 0;
+  for (const entry of stored) {
+    for (; next < staged.length; next++) {
+      const order = Buffer.compare(staged[next].key, entry.key);
+      if (reverse ? order < 0 : order > 0) break;
+      const { key, value } = staged[next];
+      if (order === 0) break;
+      if (value !== null) yield { key, value };
+    }
+    if (next < staged.length && staged[next].key.equals(entry.key)) {
+      const { key, value } = staged[next++];
+      if (value !== null) yield { key, value };
+      continue;
+    }
+    yield entry;
+  }
+  for (; next < staged.length; next++) {
+    const { key, value } = staged[next];
+    if (value !== null) yield { key, value };
   }
 }
 

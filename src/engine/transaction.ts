@@ -107,13 +107,14 @@ export class Transaction implements Waiter {
   readonly isolation: IsolationLevel;
   readonly readOnly: boolean;
   readonly lockTimeoutMs: number;
-  readonly ended: Promise<void>;
   waitingFor: readonly Waiter[] = [];
   cancelWait?: (error: Error) => void;
 
   snapshot: Snapshot;
   private phase: Phase = 'active';
-  private markEnded!: () => void;
+  /** Made when someone first waits for the end: most transactions end unwatched. */
+  private endedPromise: Promise<void> | null = null;
+  private markEnded: (() => void) | null = null;
   /** Set when a write of this transaction was lost (e.g. disk full): it can only roll back. */
   private failure: EngineError | null = null;
   /** Records this transaction wrote, for the write-after log and rollback. */
@@ -131,8 +132,15 @@ export class Transaction implements Waiter {
     this.isolation = options.isolation ?? 'read committed';
     this.readOnly = options.readOnly ?? false;
     this.lockTimeoutMs = options.lockTimeoutMs ?? shard.lockTimeoutMs;
-    this.ended = new Promise((resolve) => (this.markEnded = resolve));
     this.snapshot = shard.takeSnapshot(id);
+  }
+
+  /** Settles when the transaction has committed or rolled back. */
+  get ended(): Promise<void> {
+    if (this.endedPromise === null) {
+      this.endedPromise = this.phase === 'ended' ? Promise.resolve() : new Promise((resolve) => (this.markEnded = resolve));
+    }
+    return this.endedPromise;
   }
 
   get isActive(): boolean {
@@ -428,7 +436,13 @@ export class Transaction implements Waiter {
         await this.waitFor(uniqueWriter, `row in relation "${table.name}"`);
         continue;
       }
-      const entryKeys = table.indexes.map((ix) => indexEntryKey(ix, next, pkOfRecordKey(key)));
+      const rowPk = pkOfRecordKey(key);
+      const current = read.current;
+      const entryKeys = table.indexes.map((ix) => {
+        const entry = indexEntryKey(ix, next, rowPk);
+        // The version being replaced has this very entry already: the index needs no write.
+        return entry.equals(indexEntryKey(ix, current, rowPk)) ? null : entry;
+      });
       this.putVersion(table, key, read.locked, prepared.payload, next, entryKeys, id);
       return next;
     }
@@ -598,9 +612,10 @@ export class Transaction implements Waiter {
   /**
    * Writes this transaction's version of a record (payload null = delete) on top of the chain,
    * replacing its own earlier version if it has one, pruning garbage below, and maintaining
-   * index entries. `table` is null for the system relation.
+   * index entries (`entryKeys` per index of the table; null where the entry exists already).
+   * `table` is null for the system relation.
    */
-  private putVersion(table: TableInfo | null, key: Buffer, locked: LockedRecord, payload: Buffer | null, row: Row | null, entryKeys: readonly Buffer[] = [], id = key.toString('latin1')): void {
+  private putVersion(table: TableInfo | null, key: Buffer, locked: LockedRecord, payload: Buffer | null, row: Row | null, entryKeys: readonly (Buffer | null)[] = [], id = key.toString('latin1')): void {
     // Registered first: if staging this write triggers a flush that fails, we must hear of it.
     this.shard.dirty(this);
     const { chain, versions, top } = locked;
@@ -621,7 +636,10 @@ export class Transaction implements Waiter {
     this.shard.store.put('records', key, next, id);
     if (chain === undefined) this.shard.recordCreated(key);
     if (table !== null) {
-      for (let i = 0; i < entryKeys.length; i++) this.shard.putIndexEntry(table.indexes[i], entryKeys[i]);
+      for (let i = 0; i < entryKeys.length; i++) {
+        const entry = entryKeys[i];
+        if (entry !== null) this.shard.putIndexEntry(table.indexes[i], entry);
+      }
       if (chain !== undefined && removed.length > 0) {
         this.shard.dropStaleIndexEntries(table, key, chain, removed, next, row);
       }
@@ -697,6 +715,19 @@ export class Transaction implements Waiter {
     }
   }
 
+  /** Whether `commitReadOnly` commits it: it is active and wrote nothing. */
+  get committableAtOnce(): boolean {
+    return this.phase === 'active' && this.failure === null && !this.wroteSomething;
+  }
+
+  /**
+   * Commits at once, without waiting for the group commit, a transaction that wrote nothing:
+   * true when done, false (doing nothing) for one that must `commit`.
+   */
+  commitReadOnly(): boolean {
+    return this.committableAtOnce && this.shard.commitReadOnly(this);
+  }
+
   /** Discards the transaction's changes. Safe to call in any state; a second call does nothing. */
   async rollback(): Promise<void> {
     if (this.phase === 'ended') return;
@@ -709,7 +740,7 @@ export class Transaction implements Waiter {
   /** Called by the shard when the transaction has ended either way. */
   finish(): void {
     this.phase = 'ended';
-    this.markEnded();
+    this.markEnded?.();
   }
 
   /** A write of this transaction was lost before reaching LMDB: it may only roll back now. */

@@ -1,9 +1,11 @@
 /**
  * EXPLAIN's text: the distributed plan as an indented tree, saying which shards run which part
- * (each gather), and what each shard does (scans, index lookups, filters and projections pushed
- * down to it).
+ * (each gather: its shards, or how its route picks them), what each shard does (the gather's
+ * subtree: scans, index lookups, and what was pushed down to it, summed up on the gather's
+ * line), and what the coordinator does with the gathered rows (the nodes above).
  */
-import type { Expr, Rel } from '../sql/plan/ir.ts';
+import type { Expr, GatherRel, Rel } from '../sql/plan/ir.ts';
+import { formatShards } from './placement.ts';
 
 export function explainLines(plan: Rel, tableName: (oid: number) => string): string[] {
   const lines: string[] = [];
@@ -13,9 +15,14 @@ export function explainLines(plan: Rel, tableName: (oid: number) => string): str
   const visit = (rel: Rel, depth: number): void => {
     switch (rel.rel) {
       case 'gather':
-        emit(depth, rel.shards.length === 1 ? `Shard ${rel.shards[0]} (runs the whole subplan)` : `Gather from shards ${rel.shards.join(', ')}${rel.mergeKeys === null ? '' : ' (merge sorted)'}`);
+        emit(depth, gatherLine(rel));
         visit(rel.subplan, depth + 1);
         return;
+      case 'routedInsert':
+        emit(depth, rel.key.length === 0
+          ? `Insert on ${tableName(rel.insert.table.oid)} on shard ${rel.shards[0]} (rows computed on the coordinator)`
+          : `Routed Insert on ${tableName(rel.insert.table.oid)} (each row to the shard its partition key hashes to, of shards ${formatShards(rel.shards)}; one shard per statement)`);
+        break;
       case 'scan':
         emit(depth, `Seq Scan on ${tableName(rel.table.oid)}`);
         return;
@@ -90,6 +97,47 @@ export function explainLines(plan: Rel, tableName: (oid: number) => string): str
   };
   visit(plan, 0);
   return lines;
+}
+
+function gatherLine(rel: GatherRel): string {
+  const writes = writeOf(rel.subplan);
+  const route = rel.route === undefined ? '' : rel.route.keys.map((tuple) => `(${tuple.map(describe).join(', ')})`).join(', ');
+  if (rel.route?.keys.length === 1) return `Shard of partition key ${route} among shards ${formatShards(rel.shards)} (runs the whole subplan)`;
+  if (rel.route === undefined && rel.shards.length === 1) return `Shard ${rel.shards[0]} (runs the whole subplan)`;
+  const from = rel.route === undefined ? `shards ${formatShards(rel.shards)}` : `the shards of partition keys ${route} among shards ${formatShards(rel.shards)}`;
+  if (writes !== null) return `${writes} on ${from}, where it has rows to change (one shard per statement)`;
+  const pushed = pushedDown(rel.subplan);
+  const notes = [...(pushed.length === 0 ? [] : [`each shard: ${pushed.join(', ')}`]), ...(rel.mergeKeys === null ? [] : ['merge sorted'])];
+  return `Gather from ${from}${notes.length === 0 ? '' : ` (${notes.join('; ')})`}`;
+}
+
+/** The UPDATE or DELETE a write gather runs, by name, or null. */
+function writeOf(rel: Rel): string | null {
+  if (rel.rel === 'update' || rel.rel === 'delete') return rel.rel === 'update' ? 'Update' : 'Delete';
+  return rel.rel === 'result' ? writeOf(rel.input) : null;
+}
+
+/** What a shard program does beyond reading its table: the operators pushed down to it. */
+function pushedDown(rel: Rel): string[] {
+  const done: string[] = [];
+  const visit = (r: Rel): void => {
+    switch (r.rel) {
+      case 'filter': done.push('filter'); return visit(r.input);
+      case 'project': done.push('projection'); return visit(r.input);
+      case 'aggregate': done.push(r.phase === 'partial' ? 'partial aggregate' : 'aggregate'); return visit(r.input);
+      case 'limit': done.push(r.input.rel === 'sort' ? 'top-k' : 'limit'); return visit(r.input.rel === 'sort' ? r.input.input : r.input);
+      case 'sort': done.push('sort'); return visit(r.input);
+      case 'distinct': done.push('distinct'); return visit(r.input);
+      case 'join':
+        done.push('co-located join');
+        visit(r.left);
+        return visit(r.right);
+      default:
+        return;
+    }
+  };
+  visit(rel);
+  return [...new Set(done)];
 }
 
 function describe(e: Expr): string {

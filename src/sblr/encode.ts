@@ -330,12 +330,20 @@ class Encoder implements OperandSink {
       case 'result':
         return this.emit('RESULT', { ctes: r.ctes.map((cte) => ({ id: cte.id, plan: () => this.rel(cte.plan) })), input: () => this.rel(r.input) });
       case 'gather': {
-        const { mergeKeys } = r;
+        const { mergeKeys, route } = r;
+        const width = route?.keys[0]?.length ?? null;
+        if (route !== undefined && (width === null || width === 0 || route.keys.some((tuple) => tuple.length !== width))) {
+          throw unencodable('a gather route needs one or more tuples of one width, at least one value each');
+        }
         return this.emit('GATHER', {
           shards: r.shards, columns: r.columns, mergeKeys: mergeKeys?.length ?? null,
           subplan: () => this.rel(r.subplan), merge: () => this.sortKeys(mergeKeys ?? []),
+          route: width, routeTuples: route?.keys.length ?? 0, routeKeys: () => route?.keys.forEach((tuple) => this.exprs(tuple)),
         });
       }
+      case 'routedInsert':
+        this.rel(r.input);
+        return this.emit('ROUTED_INSERT', { shards: r.shards, key: r.key, columns: r.columns, insert: () => this.rel(r.insert) });
       case 'catalog': return this.emit('CATALOG', { name: r.name, columns: r.columns });
       case 'insert': {
         this.rel(r.input);

@@ -3,8 +3,8 @@
  * gathers). Each check verifies the operator's blocks in the scopes the IR defines for them
  * and returns the relation with its output columns.
  */
-import type { AggregateCall, Expr, IndexScanRel, OutputColumn, SortKey, WindowCall } from '../sql/plan/ir.ts';
-import { INT4, INT8, type SqlType } from '../sql/types/sql-type.ts';
+import type { AggregateCall, Expr, GatherRel, IndexScanRel, OutputColumn, SortKey, WindowCall } from '../sql/plan/ir.ts';
+import { INT4, INT8, isColumnType, type SqlType } from '../sql/types/sql-type.ts';
 import type { Block, Entry, OperandsOf } from './operands.ts';
 import { schemaChanged } from './errors.ts';
 import { typeName } from './types.ts';
@@ -25,6 +25,12 @@ function noRow(scope: Scope): Scope {
 
 function sortKeys(ins: Checking, block: Block, scope: Scope, count: number, what: string): SortKey[] {
   return nodes(groups(ins, ins.v.block(block, scope), [{ kind: 'sortKey', count }], what)[0] as Entry<'sortKey'>[]);
+}
+
+/** A list of shards to run on: some, each once. */
+export function expectShards(ins: Checking, shards: readonly number[]): void {
+  if (shards.length === 0) ins.fail('no shards to run on');
+  if (new Set(shards).size !== shards.length) ins.fail('a shard listed twice');
 }
 
 /** A secondary index the program names must exist on the shard now. */
@@ -226,14 +232,23 @@ export const relationChecks: Builders<RelationOpcode> = {
   },
 
   GATHER: (ins) => {
-    const { shards, columns, mergeKeys: keyCount, subplan: block, merge } = ins.operands;
-    if (shards.length === 0) ins.fail('a gather from no shards');
-    if (new Set(shards).size !== shards.length) ins.fail('a shard listed twice');
-    // The subplan is a program of its own on each shard: nothing of the coordinator's scope reaches it.
-    const subplan = ins.v.isolated(() => relationBlock(ins, block, 'shard', [], 'the shard subplan'));
+    const { shards, columns, mergeKeys: keyCount, subplan: block, merge, route: width, routeTuples, routeKeys } = ins.operands;
+    expectShards(ins, shards);
+    // The subplan is a program of its own on each shard: no CTE of the coordinator's reaches it.
+    // It may read the gather's enclosing rows, whose values the coordinator sends along.
+    const subplan = ins.v.isolated(() => relationBlock(ins, block, 'shard', ins.scope.outers, 'the shard subplan'));
     expectColumns(ins, typesOf(subplan.columns), columns, 'the shard subplan');
     const keys = sortKeys(ins, merge, over(ins.scope, typesOf(columns)), keyCount ?? 0, 'the merge keys');
-    return { rel: { rel: 'gather', shards, subplan: subplan.node, columns, mergeKeys: keyCount === null ? null : keys }, columns };
+    if (width === null && routeTuples !== 0) ins.fail('route tuples without a route');
+    if (width === 0 || (width !== null && routeTuples === 0)) ins.fail('a route without values');
+    // Route values are computed on the coordinator, where the gather runs.
+    const values = valueBlock(ins, routeKeys, noRow(ins.scope), (width ?? 0) * routeTuples, 'the route');
+    // Partition-key values are values of stored columns: the types the partition hash knows.
+    for (const value of values) if (!isColumnType(value.type)) ins.fail(`a route value of type ${typeName(value.type)}, which no column stores`);
+    const gather: GatherRel = { rel: 'gather', shards, subplan: subplan.node, columns, mergeKeys: keyCount === null ? null : keys };
+    if (width === null) return { rel: gather, columns };
+    const tuples = Array.from({ length: routeTuples }, (_, i) => values.slice(i * width, (i + 1) * width));
+    return { rel: { ...gather, route: { keys: tuples } }, columns };
   },
 
   CATALOG: (ins) => {

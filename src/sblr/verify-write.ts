@@ -9,13 +9,13 @@ import type { Expr, OnConflict, PhysicalTable } from '../sql/plan/ir.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import { schemaChanged } from './errors.ts';
 import type { Entry } from './operands.ts';
-import { expectIndex } from './verify-rel.ts';
+import { expectIndex, expectShards } from './verify-rel.ts';
 import {
-  NO_COLUMNS, expectBool, expectColumns, expectTypes, groups, nodes, over, tableRow, typesOf, valueBlock,
+  NO_COLUMNS, expectBool, expectColumns, expectTypes, groups, nodes, over, relationBlock, tableRow, typesOf, valueBlock,
   type Builders, type CatalogTable, type Checking,
 } from './verify-context.ts';
 
-type WriteOpcode = 'INSERT' | 'UPDATE' | 'DELETE' | 'CREATE_TABLE' | 'DROP_TABLE' | 'TRUNCATE' | 'CREATE_INDEX' | 'DROP_INDEX' | 'REWRITE_TABLE';
+type WriteOpcode = 'INSERT' | 'UPDATE' | 'DELETE' | 'ROUTED_INSERT' | 'CREATE_TABLE' | 'DROP_TABLE' | 'TRUNCATE' | 'CREATE_INDEX' | 'DROP_INDEX' | 'REWRITE_TABLE';
 
 function existingTable(ins: Checking, oid: number): CatalogTable {
   const table = ins.v.catalog.table(oid);
@@ -120,6 +120,24 @@ export const writeChecks: Builders<WriteOpcode> = {
       },
       columns,
     };
+  },
+
+  ROUTED_INSERT: (ins) => {
+    const { shards, key, columns, insert: block } = ins.operands;
+    const input = ins.inputs[0][0];
+    expectShards(ins, shards);
+    if (key.length === 0 && shards.length > 1) ins.fail('rows routed to several shards without partition-key columns');
+    if (new Set(key).size !== key.length) ins.fail('a partition-key column listed twice');
+    for (const position of key) if (position >= input.columns.length) ins.fail(`partition-key column ${position} of rows with ${input.columns.length} columns`);
+    // The shard's part is a program of its own: nothing of the coordinator's scope reaches it.
+    const shardPart = ins.v.isolated(() => relationBlock(ins, block, 'shard', [], 'the shard insert'));
+    const insert = shardPart.node;
+    if (insert.rel !== 'insert' || insert.input.rel !== 'values' || insert.input.rows.length !== 0) {
+      return ins.fail('the shard part must be an INSERT whose input is a VALUES of no rows');
+    }
+    expectColumns(ins, typesOf(input.columns), insert.input.columns, 'the routed rows');
+    expectColumns(ins, typesOf(shardPart.columns), columns, 'the RETURNING rows');
+    return { rel: { rel: 'routedInsert', shards, key, input: input.node, insert, columns }, columns };
   },
 
   CREATE_TABLE: (ins) => {

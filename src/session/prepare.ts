@@ -16,7 +16,8 @@ import type { BindOptions } from '../sql/bind/context.ts';
 import { DmlBinder } from '../sql/bind/dml.ts';
 import { QueryBinder, type QueryEnvironment, type ResultColumnInfo } from '../sql/bind/query.ts';
 import { optimize, type KeysOf } from '../planner/optimize.ts';
-import { distribute, HOME_SHARD } from '../planner/distribute.ts';
+import { distribute } from '../planner/distribute.ts';
+import { catalogPlacement } from '../planner/placement.ts';
 import { compileProgram, type CompiledProgram } from '../sblr/compile/index.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import type { ResultColumn } from './contract.ts';
@@ -29,7 +30,8 @@ export interface PreparedPlan {
   readonly program: CompiledProgram;
   readonly parameterTypes: readonly SqlType[];
   readonly columns: readonly ResultColumn[] | null;
-  /** The shard the statement writes, or null for a read. */
+  /** The shard the statement writes, or null for a read or when it is known only as it runs
+   * (then claimed by the executor's writeOnShard). */
   readonly writeShard: number | null;
   readonly catalogVersion: number;
 }
@@ -75,14 +77,7 @@ export function preparePlan(ast: Node, options: BindOptions, env: PlanEnvironmen
   }
   const parameterTypes = binder.exprs.finishParameters();
   const catalog = options.catalog;
-  const placement = {
-    shardCount: env.shardCount,
-    shardsOf: (oid: number): readonly number[] => {
-      const t = catalog.get(oid);
-      return t?.kind === 'table' && t.partitionKey !== null ? Array.from({ length: env.shardCount }, (_, i) => i) : [HOME_SHARD];
-    },
-  };
-  const plan = distribute(optimize(bound, keysOf(catalog)), placement);
+  const plan = distribute(optimize(bound, keysOf(catalog)), catalogPlacement(catalog, env.shardCount));
   const writeShard = planKind === 'select' ? null : writeTarget(plan);
   const program = compileProgram({ hash: planHash(plan, parameterTypes), parameterTypes, root: plan });
   return {
@@ -97,7 +92,7 @@ export function preparePlan(ast: Node, options: BindOptions, env: PlanEnvironmen
 }
 
 function writeTarget(plan: Rel): number | null {
-  return plan.rel === 'gather' && plan.shards.length === 1 ? plan.shards[0] : HOME_SHARD;
+  return plan.rel === 'gather' && plan.shards.length === 1 ? plan.shards[0] : null;
 }
 
 function planHash(plan: Rel, parameterTypes: readonly SqlType[]): string {

@@ -12,7 +12,7 @@ import { kindOf } from '../sql/bind/ast.ts';
 import type { BindOptions, FunctionResolver } from '../sql/bind/context.ts';
 import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
 import type { EvalContext } from '../sql/functions/index.ts';
-import { parseSql, type ParsedStatement } from '../sql/parse/index.ts';
+import type { ParsedStatement } from '../sql/parse/index.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import type { CompiledProgram } from '../sblr/compile/index.ts';
 import type { ExecContext } from '../sblr/compile/context.ts';
@@ -26,8 +26,11 @@ import type {
   StatementDescription,
   TransactionState,
 } from './contract.ts';
+import { literalParametersBindLikeConstants, parameterizeLiterals, queryShapes, type ParameterizedStatement } from './literal-parameters.ts';
+import { parsedStatements } from './parse-cache.ts';
 import { isPlannable, preparePlan, type PreparedPlan } from './prepare.ts';
 import { Settings } from './settings.ts';
+import { StatementSite } from './statement-site.ts';
 import type { SequenceAccess } from '../coordinator/sequences.ts';
 import { SessionTransaction } from './transaction.ts';
 import { runUtility, utilityColumns } from './utility.ts';
@@ -38,8 +41,20 @@ export interface PreparedStatement {
   readonly parsed: ParsedStatement | null;
   /** Parameter types the client declared (undefined: infer). */
   readonly declared: readonly (SqlType | undefined)[];
+  /** The tree to plan when it is not `parsed.ast`: the statement with its literals as parameters. */
+  readonly tree?: () => Node;
   plan: PreparedPlan | null;
 }
+
+/** A simple-protocol statement ready to run: its plan and the values of its parameters. */
+interface SimplePlan {
+  readonly statement: PreparedStatement;
+  readonly params: readonly Value[];
+}
+
+/** Thrown while planning a statement whose literals were made parameters, when the plan would
+ * not behave as the statement as written. */
+class NotEquivalent extends Error {}
 
 interface Portal {
   readonly statement: PreparedStatement;
@@ -63,6 +78,12 @@ export class SqlSession implements Session {
   private readonly portals = new Map<string, Portal>();
   /** SET LOCAL values to restore when the transaction ends. */
   private localRestore = new Map<string, string | null>();
+  private lastEvalContext: {
+    readonly catalog: CatalogSnapshot;
+    readonly searchPath: readonly string[];
+    readonly timeZone: string;
+    readonly context: EvalContext;
+  } | null = null;
   private cancelRequested = false;
   private deadline = 0;
   private running = false;
@@ -116,7 +137,7 @@ export class SqlSession implements Session {
     return this.settings.get(name);
   }
 
-  searchPath(): string[] {
+  searchPath(): readonly string[] {
     return this.settings.searchPath(this.info.user);
   }
 
@@ -168,6 +189,10 @@ export class SqlSession implements Session {
       this.db.metrics.transactionRolledBack();
       return;
     }
+    if (t.commitReadOnly()) {
+      this.db.metrics.transactionCommitted();
+      return;
+    }
     try {
       await t.commit();
       this.db.metrics.transactionCommitted();
@@ -194,6 +219,7 @@ export class SqlSession implements Session {
   }
 
   private endLocalSettings(): void {
+    if (this.localRestore.size === 0) return;
     for (const [name, value] of this.localRestore) this.settings.set(name, value);
     this.localRestore = new Map();
   }
@@ -211,16 +237,35 @@ export class SqlSession implements Session {
     };
   }
 
+  /** What expressions may ask of the session. One context serves statement after statement
+   * while the catalog (no DDL in the transaction), search path and time zone stay the same. */
   evalContext(txn: SessionTransaction | null): EvalContext {
-    return this.db.evalContext(this, txn);
+    if (txn?.hasDdl === true) return this.db.evalContext(this, txn);
+    const catalog = this.db.catalog.committed();
+    const searchPath = this.searchPath();
+    const timeZone = this.settings.get('TimeZone');
+    const last = this.lastEvalContext;
+    if (last !== null && last.catalog === catalog && last.searchPath === searchPath && last.timeZone === timeZone) return last.context;
+    const context = this.db.evalContext(this, txn);
+    this.lastEvalContext = { catalog, searchPath, timeZone, context };
+    return context;
   }
 
   // ---- simple query --------------------------------------------------------------------------
 
   async simpleQuery(sql: string, sink: ResultSink): Promise<void> {
-    let statements: ParsedStatement[];
+    let statements: readonly ParsedStatement[] | undefined;
+    let shaped: ReturnType<typeof queryShapes.match> = { normalized: undefined };
+    let planned: SimplePlan | null = null;
     try {
-      statements = parseSql(sql);
+      // A string sent before verbatim (BEGIN, COMMIT, …) is parsed already; one of a shape seen
+      // before, with its plan cached, needs no parse.
+      statements = parsedStatements.cached(sql);
+      if (statements === undefined && this.txn?.hasDdl !== true) {
+        shaped = queryShapes.match(sql, this.functions);
+        if ('statement' in shaped) planned = this.cachedParameterizedPlan(shaped.statement, shaped.parameterized);
+      }
+      statements ??= planned !== null ? [planned.statement.parsed as ParsedStatement] : parsedStatements.parse(sql);
     } catch (error) {
       this.failTransaction();
       throw error;
@@ -229,9 +274,11 @@ export class SqlSession implements Session {
       sink.emptyQuery();
       return;
     }
+    const normalized = 'normalized' in shaped ? shaped.normalized : undefined;
+    const whole = statements.length === 1 ? { sql, normalized } : undefined;
     try {
       for (const parsed of statements) {
-        await this.runStatement(parsed, sink);
+        await this.runStatement(parsed, sink, planned, whole);
       }
     } catch (error) {
       this.failTransaction();
@@ -246,18 +293,57 @@ export class SqlSession implements Session {
     if (this.txn !== null) this.txn.failed = true;
   }
 
-  /** Runs one statement of a simple query to completion. */
-  private async runStatement(parsed: ParsedStatement, sink: ResultSink): Promise<void> {
-    const statement: PreparedStatement = { sql: parsed.text, parsed, declared: [], plan: null };
+  /** Runs one statement of a simple query to completion: `planned` when it is planned already,
+   * `whole` when it is the query string's only statement. */
+  private async runStatement(parsed: ParsedStatement, sink: ResultSink, planned: SimplePlan | null, whole: { readonly sql: string; readonly normalized: string | undefined } | undefined): Promise<void> {
     this.checkNotAborted(parsed.ast as Node);
     if (isPlannable(parsed.ast as Node)) {
-      const plan = this.planFor(statement);
+      const { statement, params } = planned ?? this.plannedSimpleStatement(parsed, whole);
+      const plan = statement.plan as PreparedPlan;
       if (plan.columns !== null) sink.rowDescription(plan.columns);
-      const portal: Portal = { statement, params: [], formats: [], rows: null, tag: null, sent: 0 };
+      const portal: Portal = { statement, params, formats: [], rows: null, tag: null, sent: 0 };
       await this.runPortal(portal, 0, sink);
       return;
     }
     await this.timed(parsed.text, 'utility', () => runUtility(this, parsed, sink, true));
+  }
+
+  /** The statement of a string matched to a known shape, if its parameterized plan is cached. */
+  private cachedParameterizedPlan(parsed: ParsedStatement, literals: ParameterizedStatement): SimplePlan | null {
+    if (!isPlannable(parsed.ast as Node)) return null;
+    const catalog = this.catalogView();
+    const plan = this.db.plans.find(literals.key, literals.types, catalog, this.searchPath(), this.settings.get('TimeZone'));
+    if (plan === undefined || plan.catalogVersion !== catalog.version) return null;
+    return { statement: { sql: literals.key, parsed, declared: literals.types, tree: literals.tree, plan }, params: literals.values };
+  }
+
+  /**
+   * A simple-protocol statement, planned: with its number literals as parameters when that
+   * plans the same as the statement as written (one plan then serves every value; a string that
+   * holds only this statement also teaches `queryShapes` its shape), else as written.
+   */
+  private plannedSimpleStatement(parsed: ParsedStatement, whole: { readonly sql: string; readonly normalized: string | undefined } | undefined): SimplePlan {
+    const literals = parameterizeLiterals(parsed, this.functions, whole);
+    if (literals !== null) {
+      const catalog = this.catalogView();
+      const timeZone = this.settings.get('TimeZone');
+      if (!this.db.plans.refused(literals.key, literals.types, catalog, this.searchPath(), timeZone)) {
+        const statement: PreparedStatement = { sql: literals.key, parsed, declared: literals.types, tree: literals.tree, plan: null };
+        try {
+          this.planFor(statement);
+        } catch {
+          // Planned as written below, which reports the statement's own error if it has one.
+          this.db.plans.refuse(literals.key, literals.types, catalog, this.searchPath(), timeZone);
+        }
+        if (statement.plan !== null) {
+          if (whole?.normalized !== undefined) queryShapes.learn(whole.normalized, literals);
+          return { statement, params: literals.values };
+        }
+      }
+    }
+    const statement: PreparedStatement = { sql: parsed.text, parsed, declared: [], plan: null };
+    this.planFor(statement);
+    return { statement, params: [] };
   }
 
   /** In a failed transaction only ROLLBACK / COMMIT / ROLLBACK TO run (25P02 otherwise). */
@@ -275,9 +361,16 @@ export class SqlSession implements Session {
     const catalog = this.catalogView();
     if (statement.plan !== null && statement.plan.catalogVersion === catalog.version && !(this.txn?.hasDdl ?? false)) return statement.plan;
     const parsed = statement.parsed as ParsedStatement;
-    const plan = this.db.plans.get(statement.sql, statement.declared, catalog, this.searchPath(), this.settings.get('TimeZone'), () =>
-      preparePlan(parsed.ast as Node, this.bindOptions(parsed, statement.declared, catalog), this.db.planEnvironment),
-    );
+    const plan = this.db.plans.get(statement.sql, statement.declared, catalog, this.searchPath(), this.settings.get('TimeZone'), () => {
+      if (statement.tree === undefined) return preparePlan(parsed.ast as Node, this.bindOptions(parsed, statement.declared, catalog), this.db.planEnvironment);
+      const made = preparePlan(statement.tree(), this.bindOptions(parsed, statement.declared, catalog), this.db.planEnvironment);
+      const partitioned = (oid: number): boolean => {
+        const object = catalog.get(oid);
+        return object?.kind === 'table' && object.partitionKey !== null;
+      };
+      if (!literalParametersBindLikeConstants(made, statement.declared as readonly SqlType[], partitioned)) throw new NotEquivalent();
+      return made;
+    });
     if (statement.plan !== null && statement.plan.columns !== null && plan.columns !== null && !sameColumns(statement.plan.columns, plan.columns)) {
       throw new EngineError(SqlState.featureNotSupported, 'cached plan must not change result type');
     }
@@ -288,16 +381,7 @@ export class SqlSession implements Session {
   // ---- running plans -------------------------------------------------------------------------
 
   private async timed<T>(sql: string, kind: string, run: () => Promise<T>): Promise<T> {
-    const started = process.hrtime.bigint();
-    this.currentQuery = sql;
-    this.queryStartedAt = Date.now();
-    this.state = 'active';
-    this.cancelRequested = false;
-    const timeout = Number(this.settings.get('statement_timeout'));
-    this.deadline = timeout > 0 ? Date.now() + timeout : 0;
-    const timer = timeout > 0 ? setTimeout(() => this.txn?.cancel(timeoutError()), timeout) : null;
-    this.running = true;
-    this.db.metrics.queryStarted();
+    const started = this.statementStarts(sql);
     let status: 'ok' | 'error' = 'error';
     try {
       const result = await run();
@@ -306,11 +390,31 @@ export class SqlSession implements Session {
     } catch (error) {
       throw this.db.translateError(error, this.catalogView());
     } finally {
-      if (timer !== null) clearTimeout(timer);
-      this.running = false;
-      this.state = this.txn === null ? 'idle' : this.txn.failed ? 'idle in transaction (aborted)' : 'idle in transaction';
-      this.db.metrics.queryFinished(metricKind(kind), status, Number(process.hrtime.bigint() - started) / 1e9);
+      this.statementEnds(started, kind, status);
     }
+  }
+
+  /** Marks a statement as running (pg_stat_activity, cancel, statement_timeout, metrics);
+   * returns what `statementEnds` needs. */
+  private statementStarts(sql: string): { readonly at: bigint; readonly timer: NodeJS.Timeout | null } {
+    const at = process.hrtime.bigint();
+    this.currentQuery = sql;
+    this.queryStartedAt = Date.now();
+    this.state = 'active';
+    this.cancelRequested = false;
+    const timeout = Number(this.settings.get('statement_timeout'));
+    this.deadline = timeout > 0 ? this.queryStartedAt + timeout : 0;
+    const timer = timeout > 0 ? setTimeout(() => this.txn?.cancel(timeoutError()), timeout) : null;
+    this.running = true;
+    this.db.metrics.queryStarted();
+    return { at, timer };
+  }
+
+  private statementEnds(started: { readonly at: bigint; readonly timer: NodeJS.Timeout | null }, kind: string, status: 'ok' | 'error'): void {
+    if (started.timer !== null) clearTimeout(started.timer);
+    this.running = false;
+    this.state = this.txn === null ? 'idle' : this.txn.failed ? 'idle in transaction (aborted)' : 'idle in transaction';
+    this.db.metrics.queryFinished(metricKind(kind), status, Number(process.hrtime.bigint() - started.at) / 1e9);
   }
 
   /** Throws 57014 when the statement was cancelled or ran past statement_timeout. */
@@ -320,25 +424,21 @@ export class SqlSession implements Session {
   };
 
   executionContext(txn: SessionTransaction, params: readonly Value[]): ExecContext {
-    const evalCtx = this.evalContext(txn);
-    const host = this.db.host;
-    return {
-      params,
-      eval: evalCtx,
-      checkInterrupt: this.checkInterrupt,
-      site: {
-        kind: 'coordinator',
-        openOnShard: (shard, program, shardParams) => host.open({ shard, program, params: shardParams, tx: txn.on(shard), eval: evalCtx, checkInterrupt: this.checkInterrupt }),
-        writeOnShard: (shard, program, shardParams) => host.write({ shard, program, params: shardParams, tx: txn.on(shard), eval: evalCtx, checkInterrupt: this.checkInterrupt }),
-        catalogRows: (name) => this.db.systemRows(name, this),
-      },
-    };
+    return new StatementSite(this.db.host, txn, params, this.evalContext(txn), this.checkInterrupt, this.catalogRows);
   }
+
+  private readonly catalogRows = (name: string): Iterable<Row> => this.db.systemRows(name, this);
 
   /** Runs (or resumes) a portal, sending up to `maxRows` rows (0 = all). */
   private async runPortal(portal: Portal, maxRows: number, sink: ResultSink): Promise<'complete' | 'suspended'> {
-    return this.timed(portal.statement.sql, portal.statement.plan?.kind ?? 'select', async () => {
-      if (portal.rows === null) await this.startPortal(portal);
+    const statement = portal.statement;
+    const started = this.statementStarts(statement.tree === undefined ? statement.sql : (statement.parsed as ParsedStatement).text);
+    let status: 'ok' | 'error' = 'error';
+    try {
+      if (portal.rows === null) {
+        const writing = this.startPortal(portal);
+        if (writing !== undefined) await writing;
+      }
       const rows = portal.rows as Iterator<Row>;
       let sentHere = 0;
       for (;;) {
@@ -346,6 +446,7 @@ export class SqlSession implements Session {
           const peek = rows.next();
           if (peek.done === true) break;
           portal.rows = prepend(peek.value, rows);
+          status = 'ok';
           return 'suspended';
         }
         const next = rows.next();
@@ -360,11 +461,17 @@ export class SqlSession implements Session {
         }
       }
       sink.commandComplete(portal.tag ?? `SELECT ${portal.sent}`);
+      status = 'ok';
       return 'complete';
-    });
+    } catch (error) {
+      throw this.db.translateError(error, this.catalogView());
+    } finally {
+      this.statementEnds(started, statement.plan?.kind ?? 'select', status);
+    }
   }
 
-  private async startPortal(portal: Portal): Promise<void> {
+  /** Opens the portal's rows; a write returns the promise of its completion (reads open at once). */
+  private startPortal(portal: Portal): Promise<void> | undefined {
     const plan = this.planFor(portal.statement);
     const txn = this.ensureTransaction();
     txn.newStatement();
@@ -372,20 +479,21 @@ export class SqlSession implements Session {
     const ctx = this.executionContext(txn, portal.params);
     const program: CompiledProgram = plan.program;
     if (program.kind === 'write') {
-      const result = await program.run(ctx);
-      portal.rows = result.rows[Symbol.iterator]();
-      portal.tag = plan.kind === 'insert' ? `INSERT 0 ${result.count}` : plan.kind === 'update' ? `UPDATE ${result.count}` : `DELETE ${result.count}`;
-      return;
+      return program.run(ctx).then((result) => {
+        portal.rows = result.rows[Symbol.iterator]();
+        portal.tag = plan.kind === 'insert' ? `INSERT 0 ${result.count}` : plan.kind === 'update' ? `UPDATE ${result.count}` : `DELETE ${result.count}`;
+      });
     }
     portal.rows = program.open(ctx);
     portal.tag = null;
+    return undefined;
   }
 
   // ---- extended query ------------------------------------------------------------------------
 
   parse(name: string, sql: string, parameterTypes: readonly number[]): void {
     if (name !== '' && this.statements.has(name)) throw new EngineError(SqlState.duplicatePreparedStatement, `prepared statement "${name}" already exists`);
-    const statements = parseSql(sql);
+    const statements = parsedStatements.parse(sql);
     if (statements.length > 1) throw new EngineError(SqlState.syntaxError, 'cannot insert multiple commands into a prepared statement');
     const parsed = statements[0] ?? null;
     if (parsed !== null) this.checkNotAborted(parsed.ast as Node);

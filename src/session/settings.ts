@@ -117,10 +117,14 @@ export function canonicalName(name: string): string {
 export class Settings {
   private readonly values = new Map<string, string>();
 
+  /** search_path as last resolved: every statement asks for it. */
+  private resolvedSearchPath: { readonly setting: string; readonly user: string; readonly path: readonly string[] } | null = null;
+
   constructor(private readonly overrides: ReadonlyMap<string, string> = new Map()) {}
 
   get(name: string): string {
-    const key = canonicalName(name);
+    // Sessions ask by the canonical name on every statement: skip the case folding then.
+    const key = Object.hasOwn(SETTINGS, name) ? name : canonicalName(name);
     return this.values.get(key) ?? this.overrides.get(key) ?? SETTINGS[key].default;
   }
 
@@ -161,11 +165,16 @@ export class Settings {
   }
 
   /** search_path as schema names, "$user" resolved. */
-  searchPath(user: string): string[] {
-    return this.get('search_path')
+  searchPath(user: string): readonly string[] {
+    const setting = this.get('search_path');
+    const last = this.resolvedSearchPath;
+    if (last !== null && last.setting === setting && last.user === user) return last.path;
+    const path = setting
       .split(',')
       .map((s) => s.trim().replace(/^"(.*)"$/, '$1'))
       .filter((s) => s !== '')
       .map((s) => (s === '$user' ? user : s));
+    this.resolvedSearchPath = { setting, user, path };
+    return path;
   }
 }

@@ -135,13 +135,32 @@ export class SessionTransaction {
     for (const [shard, tx] of this.byShard) if (sp.shards.has(shard)) tx.releaseSavepoint(name);
   }
 
+  /**
+   * Commits at once a transaction that wrote nothing and handed out no counter values not yet
+   * durable: true when done, false (doing nothing) when it must go through `commit`.
+   */
+  commitReadOnly(): boolean {
+    if (this.draft !== null || this.writeShard !== null) return false;
+    for (const shard of this.shards) if (shard.hasUnsyncedCounters) return false;
+    for (const tx of this.byShard.values()) if (!tx.committableAtOnce) return false;
+    for (const tx of this.byShard.values()) tx.commitReadOnly();
+    this.end();
+    return true;
+  }
+
   async commit(): Promise<void> {
     try {
       // OIDs and sequence values handed out must be on disk before anything using them is.
-      await Promise.all(this.shards.map((s) => s.syncCounters()));
+      let counters: Promise<void>[] | undefined;
+      for (const shard of this.shards) if (shard.hasUnsyncedCounters) (counters ??= []).push(shard.syncCounters());
+      if (counters !== undefined) await Promise.all(counters);
       // Read-only shard transactions first, the written shard last.
-      const order = [...this.byShard.entries()].sort(([a], [b]) => (a === this.writeShard ? 1 : b === this.writeShard ? -1 : a - b));
-      for (const [, tx] of order) await tx.commit();
+      if (this.byShard.size === 1) {
+        for (const tx of this.byShard.values()) await tx.commit();
+      } else {
+        const order = [...this.byShard.entries()].sort(([a], [b]) => (a === this.writeShard ? 1 : b === this.writeShard ? -1 : a - b));
+        for (const [, tx] of order) await tx.commit();
+      }
       if (this.draft !== null) this.catalog.publish(this.draft);
     } finally {
       this.end();

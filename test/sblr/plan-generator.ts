@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import { formatType, parseType, type ColumnType, type ScalarType, type Value } from '../../src/engine/types.ts';
 import { formatDecimal } from '../../src/engine/decimal.ts';
 import type {
-  AggregateCall, Check, Expr, FrameBound, OnConflict, OutputColumn, PhysicalIndex, PhysicalTable, Rel, SortKey, TableRef, WindowCall,
+  AggregateCall, Check, Expr, FrameBound, InsertRel, OnConflict, OutputColumn, PhysicalIndex, PhysicalTable, Rel, SortKey, TableRef, WindowCall,
 } from '../../src/sql/plan/ir.ts';
 import { BOOL, INT4, INT8, type SqlType } from '../../src/sql/types/sql-type.ts';
 import { AGGREGATE_NAMES, WINDOW_NAMES } from '../../sblr/opcodes.ts';
@@ -427,7 +427,7 @@ class PlanGenerator {
       () => this.recursive(s, depth),
       () => this.result(s, depth),
     ];
-    if (s.site === 'coordinator') options.push(() => this.gather(s, depth));
+    if (s.site === 'coordinator') options.push(() => this.gather(s, depth), () => this.routedInsert(s, depth));
     return options;
   }
 
@@ -514,38 +514,66 @@ class PlanGenerator {
   }
 
   private gather(s: Scope, depth: number): Made {
-    const subplan = this.rel({ site: 'shard', row: [], outers: [], ctes: NO_BINDINGS, workTables: NO_BINDINGS }, depth);
+    const subplan = this.rel({ site: 'shard', row: [], outers: s.outers, ctes: NO_BINDINGS, workTables: NO_BINDINGS }, depth);
     const columns = this.columns(typesOf(subplan.columns));
     const shards = this.draw(fc.uniqueArray(fc.integer({ min: 0, max: 15 }), { minLength: 1, maxLength: 4 }));
     const mergeKeys = this.chance(0.5) ? this.times(1, 2, () => this.sortKey({ ...s, row: typesOf(columns) }, depth)) : null;
-    return { rel: { rel: 'gather', shards, subplan: subplan.rel, columns, mergeKeys }, columns };
+    const gather: Rel = { rel: 'gather', shards, subplan: subplan.rel, columns, mergeKeys };
+    if (this.chance(0.5)) return { rel: gather, columns };
+    const keyTypes = this.times(1, 2, () => this.columnType());
+    const keys = this.times(1, 3, () => keyTypes.map((type) => this.expr({ ...s, row: [] }, type, depth)));
+    return { rel: { ...gather, route: { keys } }, columns };
+  }
+
+  /** INSERT into a partitioned table: rows made here, stored by a shard INSERT of no VALUES rows. */
+  private routedInsert(s: Scope, depth: number): Made {
+    const table = this.pick(this.tables);
+    const stored = typesOf(table.ref.columns);
+    const input = this.shaped(s, table.ref.hiddenRowId ? stored.slice(0, -1) : stored, depth);
+    const shardScope: Scope = { site: 'shard', row: [], outers: [], ctes: NO_BINDINGS, workTables: NO_BINDINGS };
+    const insert = this.insert(shardScope, table, { rel: 'values', columns: input.columns, rows: [] });
+    const key = this.draw(fc.uniqueArray(fc.integer({ min: 0, max: input.columns.length - 1 }), { minLength: 1, maxLength: input.columns.length }));
+    const shards = this.draw(fc.uniqueArray(fc.integer({ min: 0, max: 15 }), { minLength: 1, maxLength: 4 }));
+    return { rel: { rel: 'routedInsert', shards, key, input: input.rel, insert, columns: insert.columns }, columns: insert.columns };
   }
 
   // ---- writes ----------------------------------------------------------------------------
 
+  private returning(s: Scope, stored: readonly SqlType[]): { returning: Expr[] | null; columns: OutputColumn[] } {
+    const returning = this.chance(0.5) ? this.times(0, 2, () => this.expr({ ...s, row: stored }, this.type(), 2)) : null;
+    return { returning, columns: this.columns((returning ?? []).map((e) => e.type)) };
+  }
+
+  private checks(s: Scope, stored: readonly SqlType[]): Check[] {
+    return this.times(0, 2, () => ({ name: this.name(), expr: this.expr({ ...s, row: stored }, BOOL, 2) }));
+  }
+
+  private insert(s: Scope, { ref, indexes }: GeneratedTable, input: Rel): InsertRel {
+    const stored = typesOf(ref.columns);
+    const { returning, columns } = this.returning(s, stored);
+    let onConflict: OnConflict | null = null;
+    if (this.chance(0.5)) {
+      const both: Scope = { ...s, row: [...stored, ...stored] };
+      const update = this.chance(0.5);
+      onConflict = {
+        index: indexes.length > 0 && this.chance(0.5) ? this.pick(indexes) : null,
+        action: update ? 'update' : 'nothing',
+        set: update ? stored.map((type) => this.expr(both, type, 2)) : null,
+        where: update && this.chance(0.5) ? this.expr(both, BOOL, 2) : null,
+      };
+    }
+    return { rel: 'insert', table: ref, input, onConflict, returning, columns, checks: this.checks(s, stored) };
+  }
+
   private write(s: Scope): Rel {
-    const { ref, indexes } = this.pick(this.tables);
+    const table = this.pick(this.tables);
+    const { ref } = table;
     const stored = typesOf(ref.columns);
     const storedScope: Scope = { ...s, row: stored };
-    const returning = this.chance(0.5) ? this.times(0, 2, () => this.expr(storedScope, this.type(), 2)) : null;
-    const columns = this.columns((returning ?? []).map((e) => e.type));
-    const checks = (): Check[] => this.times(0, 2, () => ({ name: this.name(), expr: this.expr(storedScope, BOOL, 2) }));
     const kind = this.int(0, 2);
-    if (kind === 0) {
-      const input = this.shaped(s, ref.hiddenRowId ? stored.slice(0, -1) : stored, 2);
-      let onConflict: OnConflict | null = null;
-      if (this.chance(0.5)) {
-        const both: Scope = { ...s, row: [...stored, ...stored] };
-        const update = this.chance(0.5);
-        onConflict = {
-          index: indexes.length > 0 && this.chance(0.5) ? this.pick(indexes) : null,
-          action: update ? 'update' : 'nothing',
-          set: update ? stored.map((type) => this.expr(both, type, 2)) : null,
-          where: update && this.chance(0.5) ? this.expr(both, BOOL, 2) : null,
-        };
-      }
-      return { rel: 'insert', table: ref, input: input.rel, onConflict, returning, columns, checks: checks() };
-    }
+    if (kind === 0) return this.insert(s, table, this.shaped(s, ref.hiddenRowId ? stored.slice(0, -1) : stored, 2).rel);
+    const { returning, columns } = this.returning(s, stored);
+    const checks = (): Check[] => this.checks(s, stored);
     const scan: Rel = { rel: 'scan', table: ref };
     const input = this.chance(0.5) ? { rel: scan, columns: ref.columns } : (() => {
       const other = this.rel(s, 1);

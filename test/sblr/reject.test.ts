@@ -239,6 +239,21 @@ describe('sites', () => {
     const nested: Rel = { ...gather, subplan: gather };
     expectInvalid(plan(nested), 'GATHER runs only on the coordinator, not on a shard', { site: 'coordinator' });
   });
+
+  it('checks routes and routed inserts', () => {
+    const coordinator = { site: 'coordinator' } as const;
+    const routed: Rel = { ...gather, route: { keys: [[int4(1)], [int4(2)]] } } as Rel;
+    expect(verifyProgram(plan(routed), 'coordinator', catalog, everyFunction).root).toEqual(routed);
+    expectInvalid(plan({ ...gather, shards: [1, 1] } as Rel), 'GATHER: a shard listed twice', coordinator);
+    expectInvalid(plan({ ...gather, route: { keys: [[{ op: 'const', type: { kind: 'oid' }, value: 1 }]] } } as Rel), 'GATHER: a route value of type oid, which no column stores', coordinator);
+    const rows: Rel = { rel: 'values', columns: T.columns, rows: [[int4(1), { op: 'const', type: TEXT, value: 'x' }]] };
+    const insert: Rel = { rel: 'insert', table: T, input: { rel: 'values', columns: T.columns, rows: [] }, onConflict: null, returning: null, columns: [], checks: [] };
+    const routedInsert: Rel = { rel: 'routedInsert', shards: [0, 1], key: [0], input: rows, insert: insert as Extract<Rel, { rel: 'insert' }>, columns: [] };
+    expect(verifyProgram(plan(routedInsert), 'coordinator', catalog, everyFunction).root).toEqual(routedInsert);
+    expectInvalid(plan(routedInsert), 'ROUTED_INSERT runs only on the coordinator, not on a shard');
+    expectInvalid(plan({ ...routedInsert, key: [2] } as Rel), 'ROUTED_INSERT: partition-key column 2 of rows with 2 columns', coordinator);
+    expectInvalid(plan({ ...routedInsert, insert: { ...insert, input: rows } } as Rel), 'ROUTED_INSERT: the shard part must be an INSERT whose input is a VALUES of no rows', coordinator);
+  });
 });
 
 describe('the shard\'s catalog', () => {

@@ -41,7 +41,7 @@ describe('SBLR round trip', () => {
       'aggregate', 'allArray', 'and', 'anyArray', 'array', 'call', 'case', 'cast', 'catalog', 'coalesce', 'column', 'const', 'cteRef',
       'ddl:createIndex', 'ddl:createTable', 'ddl:dropIndex', 'ddl:dropTable', 'ddl:rewrite', 'ddl:truncate', 'delete', 'distinct',
       'filter', 'function', 'gather', 'greatest', 'inList', 'indexScan', 'insert', 'isDistinct', 'isNull', 'join', 'lateral join',
-      'least', 'limit', 'not', 'nullif', 'or', 'outer', 'param', 'project', 'recursive', 'result', 'row', 'scan', 'setop', 'sort',
+      'least', 'limit', 'not', 'nullif', 'or', 'outer', 'param', 'project', 'recursive', 'result', 'routedInsert', 'row', 'scan', 'setop', 'sort',
       'subquery:all', 'subquery:any', 'subquery:array', 'subquery:exists', 'subquery:scalar', 'update', 'values', 'window', 'workTable',
     ]);
   });

@@ -80,6 +80,12 @@ describe('queries', () => {
       { id: 3, rn: '1' },
       { id: 4, rn: '2' },
     ]);
+    expect(await rows('SELECT id, row_number() OVER (ORDER BY id DESC) AS rn, sum(id) OVER (ORDER BY id) AS s FROM accounts ORDER BY id')).toEqual([
+      { id: 1, rn: '4', s: '1' },
+      { id: 2, rn: '3', s: '3' },
+      { id: 3, rn: '2', s: '6' },
+      { id: 4, rn: '1', s: '10' },
+    ]);
     expect(await rows('SELECT owner FROM accounts UNION SELECT name FROM owners ORDER BY 1')).toEqual([{ owner: 'ann' }, { owner: 'bob' }, { owner: 'cy' }]);
     expect(await rows('SELECT DISTINCT owner FROM accounts ORDER BY owner')).toHaveLength(3);
     expect(await rows('SELECT g FROM generate_series(1, 3) AS g')).toEqual([{ g: 1 }, { g: 2 }, { g: 3 }]);

@@ -12,6 +12,7 @@ import { ddlStep } from '../runtime/ddl.ts';
 import { compileDistinct } from '../runtime/distinct.ts';
 import { compileCatalog, compileGather, gatherWriteStep } from '../runtime/gather.ts';
 import { insertStep } from '../runtime/insert.ts';
+import { routedInsertStep } from '../runtime/routed-insert.ts';
 import { compileJoin } from '../runtime/join.ts';
 import { deleteStep, updateStep } from '../runtime/modify.ts';
 import { compileIndexScan, compileScan } from '../runtime/scan.ts';
@@ -26,7 +27,7 @@ import type { WriteResult } from './context.ts';
  * CTE, a gather of writes). Such a program runs with `run()`. */
 export function isWrite(rel: Rel): boolean {
   switch (rel.rel) {
-    case 'insert': case 'update': case 'delete': case 'ddl':
+    case 'insert': case 'update': case 'delete': case 'ddl': case 'routedInsert':
       return true;
     case 'gather':
       return isWrite(rel.subplan);
@@ -65,6 +66,7 @@ export function compileRel(rel: Rel, c: Compiler): Source {
     case 'catalog': return compileCatalog(rel);
     case 'gather':
       return isWrite(rel.subplan) ? writeNode(rel, c, (slot) => gatherWriteStep(rel, c, slot)) : compileGather(rel, c);
+    case 'routedInsert': return writeNode(rel, c, (slot) => routedInsertStep(rel, c, slot));
     case 'insert': return writeNode(rel, c, (slot) => insertStep(rel, c, slot));
     case 'update': return writeNode(rel, c, (slot) => updateStep(rel, c, slot));
     case 'delete': return writeNode(rel, c, (slot) => deleteStep(rel, c, slot));

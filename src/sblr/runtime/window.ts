@@ -58,7 +58,7 @@ export function compileWindow(rel: WindowRel, c: Compiler): Source {
     let start = 0;
     while (start < decorated.length) {
       let end = start + 1;
-      while (end < decorated.length && partitionCount > 0 && partitionOrder(decorated[start].partition, decorated[end].partition) === 0) end++;
+      while (end < decorated.length && (partitionCount === 0 || partitionOrder(decorated[start].partition, decorated[end].partition) === 0)) end++;
       const part = decorated.slice(start, end);
       const partition = describePartition(part.map((d) => d.row), part.map((d) => d.order), peerOrder);
       for (let f = 0; f < functions.length; f++) {

@@ -241,6 +241,13 @@ export class DdlBinder {
   }
 
   private withIndex(table: TableObject, name: string, cols: number[], primary: boolean, constraint: boolean, creating: boolean): TableObject {
+    // While a table is created its partition key comes last and `partitionBy` checks its keys.
+    const key = table.partitionKey;
+    if (key !== null && !key.every((k) => cols.includes(k))) {
+      throw new EngineError(SqlState.featureNotSupported, `${primary ? 'PRIMARY KEY' : 'UNIQUE'} constraint "${name}" on partitioned table "${table.name}" must include all partition key columns`, {
+        hint: `Add ${key.map((k) => table.columns[k].name).join(', ')} to the constraint, so each shard can check it alone.`,
+      });
+    }
     const columns = cols.map((column) => ({ column, descending: false, nullsFirst: false }));
     // A primary key declared when the table is created becomes its storage key.
     const storageKey = primary && creating;

@@ -11,7 +11,8 @@
  *
  * Where the plan runs: nodes marked COORDINATOR only run on the coordinator (they reach other
  * shards or the SQL catalog); every other node can run on a shard. The planner cuts the tree at
- * `gather` nodes: each gather's `subplan` is a separate program sent to each shard it names.
+ * `gather` nodes: each gather's `subplan` is a separate program sent to each shard it names
+ * (and a `routedInsert`'s `insert` to the shard of its rows).
  */
 import type { Value } from '../../engine/types.ts';
 import type { SqlType } from '../types/sql-type.ts';
@@ -161,6 +162,7 @@ export type Rel =
   | ResultRel
   | GatherRel
   | CatalogRel
+  | RoutedInsertRel
   | InsertRel
   | UpdateRel
   | DeleteRel
@@ -323,14 +325,55 @@ export interface ResultRel {
   readonly input: Rel;
 }
 
-/** COORDINATOR: run `subplan` on each listed shard and combine the streams: `concat` in shard
- * order, or `merge` by `mergeKeys` (each shard's stream is already sorted by them). */
+/**
+ * COORDINATOR: run `subplan` on each listed shard and combine the streams: `concat` in shard
+ * order, or `merge` by `mergeKeys` (each shard's stream is already sorted by them).
+ *
+ * The subplan may read the rows enclosing the gather (`outer`, in a correlated subquery): the
+ * coordinator sends their values to the shards as parameters after the statement's.
+ *
+ * With a `route`, the subplan runs only on the shards holding the partition-key values it
+ * names, decided per execution. A gather whose subplan writes is a write step: it writes on
+ * each shard it runs on, except that an UPDATE or DELETE with more than one candidate shard
+ * first asks each candidate whether it has rows to change and runs only there (0A000 when
+ * more than one has: a statement writes one shard).
+ */
 export interface GatherRel {
   readonly rel: 'gather';
   readonly shards: readonly number[];
   readonly subplan: Rel;
   readonly columns: readonly OutputColumn[];
   readonly mergeKeys: readonly SortKey[] | null;
+  readonly route?: ShardRoute;
+}
+
+/**
+ * Partition-key values a statement pins (`key = $1`, `key IN (…)`): each tuple holds one value
+ * per key column (expressions over no row, evaluated on the coordinator). A tuple without
+ * NULLs selects `shards[partitionBucket(tuple, shards.length)]` of its gather
+ * (src/planner/partitioning.ts); a tuple with a NULL matches no row and selects none.
+ */
+export interface ShardRoute {
+  readonly keys: readonly (readonly Expr[])[];
+}
+
+/**
+ * COORDINATOR: INSERT into a partitioned table (or into a home-shard table from rows read on
+ * other shards: then `key` is empty and `shards` lists the home shard alone). The rows of
+ * `input` are computed here; each belongs to `shards[partitionBucket(row's key values,
+ * shards.length)]`, `key` giving the positions of the partition-key columns in the row. The
+ * rows go to their shard as parameters (after the statement's own) of `insert`, whose `input`
+ * is a VALUES of no rows with the input's columns: the executor fills it with one row of
+ * parameters per input row. All rows of one execution must belong to one shard (0A000 naming
+ * the shards otherwise). The output is the shard's RETURNING rows.
+ */
+export interface RoutedInsertRel {
+  readonly rel: 'routedInsert';
+  readonly shards: readonly number[];
+  readonly key: readonly number[];
+  readonly input: Rel;
+  readonly insert: InsertRel;
+  readonly columns: readonly OutputColumn[];
 }
 
 /** COORDINATOR: a pg_catalog / information_schema relation, computed from the SQL catalog. */
