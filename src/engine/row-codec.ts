@@ -16,7 +16,7 @@
  */
 import { ByteReader, ByteWriter, copyOf } from './bytes.ts';
 import { formatDecimal, parseDecimal } from './decimal.ts';
-import { checkValue, type ColumnType, type Interval, type Row, type ScalarType, type Value } from './types.ts';
+import { checkValue, NUMERIC_MAX_SCALE, type ColumnType, type Interval, type Row, type ScalarType, type Value } from './types.ts';
 
 const rowWriter = new ByteWriter();
 const NUMERIC_KIND = { finite: 0, NaN: 2, Infinity: 3, '-Infinity': 4 } as const;
@@ -114,9 +114,12 @@ export function decodeRow(types: readonly ColumnType[], bytes: Uint8Array, start
 function readValues(r: ByteReader, types: readonly ColumnType[] | ScalarType, limit: number): Value[] {
   const count = r.varint();
   if (count > limit) throw r.corrupt(`${count} values where at most ${limit} fit`);
+  // Every value takes at least its null bit, so a count beyond that is damage, not data.
+  if (count > (r.buf.length - r.at) * 8) throw r.corrupt(`${count} values in ${r.buf.length - r.at} bytes`);
   const bitmapAt = r.at;
-  r.need((count + 7) >>> 3);
-  r.at += (count + 7) >>> 3;
+  const bitmapBytes = Math.ceil(count / 8);
+  r.need(bitmapBytes);
+  r.at += bitmapBytes;
   const bitmap = r.buf;
   const perColumn = Array.isArray(types);
   const values: Value[] = new Array(perColumn ? limit : count).fill(null);
@@ -166,6 +169,7 @@ function readNumeric(r: ByteReader): string {
   if (kind === NUMERIC_KIND['-Infinity']) return '-Infinity';
   if (kind > 1) throw r.corrupt(`unknown numeric kind ${kind}`);
   const scale = r.varint();
+  if (scale > NUMERIC_MAX_SCALE) throw r.corrupt(`numeric scale ${scale} out of range`);
   const magnitude = r.view(r.buf.length - r.at);
   const unscaled = magnitude.length === 0 ? 0n : BigInt(`0x${magnitude.toString('hex')}`);
   return formatDecimal(kind === 1, unscaled, scale);

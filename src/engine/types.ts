@@ -141,6 +141,8 @@ const MICROS_PER_DAY = 86_400_000_000n;
 const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A NUL or a UTF-16 surrogate without its partner: neither survives UTF-8 storage. */
 const UNSTORABLE_TEXT = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** PostgreSQL's limit on digits after the point of any numeric (NUMERIC_DSCALE_MAX). */
+export const NUMERIC_MAX_SCALE = 16383;
 export const NUMERIC_PATTERN = /^([+-]?)(?:(\d+)(?:\.(\d*))?|\.(\d+))$/;
 
 function mismatch(type: ColumnType, value: unknown, column: string): EngineError {
@@ -175,6 +177,7 @@ function checkNumeric(type: Extract<ColumnType, { kind: 'numeric' }>, value: str
   }
   const match = NUMERIC_PATTERN.exec(value);
   if (match === null) throw new EngineError(SqlState.invalidTextRepresentation, `invalid input syntax for type numeric: "${value.slice(0, 60)}"`);
+  if ((match[3] ?? match[4] ?? '').length > NUMERIC_MAX_SCALE) throw new EngineError(SqlState.numericValueOutOfRange, 'value overflows numeric format');
   if (type.precision === undefined) return;
   const scale = type.scale ?? 0;
   const fraction = match[3] ?? match[4] ?? '';
