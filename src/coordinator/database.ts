@@ -32,6 +32,7 @@ import { SystemCatalog } from './system-catalog.ts';
 import { translateError } from './errors.ts';
 import { sessionEvalContext } from './eval-context.ts';
 
+/** Who needs a password: loopback connections trusted and others SCRAM, or everyone SCRAM. */
 export type AuthPolicy = 'trust-loopback' | 'scram-sha-256';
 
 export interface DatabaseOptions {

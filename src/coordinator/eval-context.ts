@@ -7,13 +7,8 @@ import { catalogNames, type CatalogFunctionContext } from '../sql/system/index.t
 import type { SqlSession } from '../session/session.ts';
 import type { SessionTransaction } from '../session/transaction.ts';
 import type { Database } from './database.ts';
+import { timestampOfMillis } from '../sql/types/calendar.ts';
 import type { SequenceEvalContext } from './sequences.ts';
-
-const EPOCH_2000_MS = 946_684_800_000;
-
-function micros(ms: number): bigint {
-  return BigInt(ms - EPOCH_2000_MS) * 1000n;
-}
 
 /**
  * The statement's start and the session's transaction are read when asked, so one context
@@ -23,7 +18,7 @@ function micros(ms: number): bigint {
 export function sessionEvalContext(db: Database, session: SqlSession, txn: SessionTransaction | null): SequenceEvalContext {
   const catalog = txn?.catalogView() ?? db.catalog.committed();
   const searchPath = session.searchPath().filter((s) => catalog.namespace(s) !== undefined);
-  const statementAt = (): bigint => micros(session.queryStartedAt || Date.now());
+  const statementAt = (): bigint => timestampOfMillis(session.queryStartedAt || Date.now());
   let catalogFunctions: { readonly txn: SessionTransaction | null; readonly context: CatalogFunctionContext } | undefined;
   let names: CatalogNames | undefined;
   return {
@@ -34,7 +29,7 @@ export function sessionEvalContext(db: Database, session: SqlSession, txn: Sessi
     get statementTimestamp() {
       return statementAt();
     },
-    clockTimestamp: () => micros(Date.now()),
+    clockTimestamp: () => timestampOfMillis(Date.now()),
     currentUser: session.info.user,
     sessionUser: session.info.user,
     currentDatabase: session.info.database,

@@ -30,16 +30,13 @@ import { SERVER_VERSION } from '../session/settings.ts';
 import type { SqlSession } from '../session/session.ts';
 import type { SessionTransaction } from '../session/transaction.ts';
 import type { Database } from './database.ts';
+import { timestampOfMillis } from '../sql/types/calendar.ts';
 
 const SCHEMAS: readonly SystemSchema[] = ['pg_catalog', 'information_schema'];
 
 function schemasFor(schema: string | undefined): readonly SystemSchema[] {
   if (schema === undefined) return ['pg_catalog'];
   return SCHEMAS.filter((s) => s === schema);
-}
-
-function micros(ms: number): bigint {
-  return BigInt(ms - 946_684_800_000) * 1000n;
 }
 
 export class SystemCatalog {
@@ -79,9 +76,9 @@ export class SystemCatalog {
           user: other.info.user,
           application: other.settings.get('application_name'),
           clientAddr: other.info.remoteAddress,
-          backendStart: micros(other.startedAt),
+          backendStart: timestampOfMillis(other.startedAt),
           xactStart: other.transaction === null ? null : other.transaction.startedAt,
-          queryStart: other.queryStartedAt === 0 ? null : micros(other.queryStartedAt),
+          queryStart: other.queryStartedAt === 0 ? null : timestampOfMillis(other.queryStartedAt),
           state: other.state,
           query: other.currentQuery,
         })),
@@ -98,7 +95,7 @@ export class SystemCatalog {
       catalog: txn?.catalogView() ?? base.catalog,
       sessionUser: session.info.user,
       backendPid: session.pid,
-      serverStartTime: micros(this.db.startedAt),
+      serverStartTime: timestampOfMillis(this.db.startedAt),
       serverAddress: null,
       serverPort: null,
       clientAddress: session.info.remoteAddress === '' ? null : session.info.remoteAddress,

@@ -12,7 +12,7 @@ import { copyOf } from './bytes.ts';
 import { EngineError, SqlState } from './errors.ts';
 import { encodeKey, prefixEnd } from './key-codec.ts';
 import { decodeRow, encodeRow } from './row-codec.ts';
-import { checkValue, type Row, type Value } from './types.ts';
+import type { Row, Value } from './types.ts';
 import {
   canonicalColumns,
   compileTable,

@@ -9,12 +9,11 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { AuthPolicy } from '../coordinator/database.ts';
 import { EngineError, SqlState } from '../engine/errors.ts';
 import { LOG_LEVELS, type LogLevel } from '../ops/observability/logger.ts';
 
-/** Who must prove who they are. trust-loopback: loopback connections are trusted, every other
- * connection needs a SCRAM password. scram-sha-256: every connection needs one. */
-export type AuthPolicy = 'trust-loopback' | 'scram-sha-256';
+export type { AuthPolicy };
 const AUTH_POLICIES: readonly AuthPolicy[] = ['trust-loopback', 'scram-sha-256'];
 
 /** TLS on the pg port: off (SSLRequest answered 'N'), a self-signed certificate kept in the

@@ -7,7 +7,7 @@ import type { Expr, IndexScanRel, JoinRel, Rel, ScanRel } from '../sql/plan/ir.t
 import { columnsOf } from '../sql/plan/ir.ts';
 import { BOOL } from '../sql/types/sql-type.ts';
 import { exprKey, mapChildren, someExpr } from '../sql/bind/walk.ts';
-import { sameType } from '../sql/bind/common-type.ts';
+import { sameType } from '../sql/functions/index.ts';
 
 /** A table's access paths: its storage key and indexes as stored-column positions. */
 export interface TableKeys {

@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { EngineError, SqlState } from '../engine/errors.ts';
-import type { OutputColumn, Rel } from '../sql/plan/ir.ts';
-import { columnsOf } from '../sql/plan/ir.ts';
+import type { Rel } from '../sql/plan/ir.ts';
 import { storageKeyIndex } from '../sql/catalog/model.ts';
 import { engineIndexName } from '../sql/catalog/physical.ts';
 import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
@@ -111,8 +110,4 @@ export function keysOf(catalog: CatalogSnapshot): KeysOf {
       indexes: t.indexes.filter((ix) => !ix.storageKey).map((ix) => ({ name: engineIndexName(ix.oid), columns: ix.columns.map((c) => c.column), unique: ix.unique })),
     };
   };
-}
-
-export function outputColumns(plan: Rel): readonly OutputColumn[] {
-  return columnsOf(plan);
 }

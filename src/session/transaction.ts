@@ -11,6 +11,7 @@ import type { IsolationLevel, Transaction } from '../engine/transaction.ts';
 import type { CatalogObject } from '../sql/catalog/model.ts';
 import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
 import type { SqlCatalog } from '../sql/catalog/store.ts';
+import { timestampOfMillis } from '../sql/types/calendar.ts';
 
 export interface TransactionOptions {
   readonly isolation: IsolationLevel;
@@ -42,7 +43,7 @@ export class SessionTransaction {
     public options: TransactionOptions,
     readonly explicit: boolean,
   ) {
-    this.startedAt = BigInt(Date.now() - 946_684_800_000) * 1000n;
+    this.startedAt = timestampOfMillis(Date.now());
   }
 
   /** The catalog this transaction sees: its draft, else the committed one. */

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, it, vi } from 'vitest';
 import { FrontendReader, ProtocolViolation, type ReaderMode } from '../../src/pgwire/index.ts';
 import { connection, frame, int32, packet, split } from './streams.ts';
+import { mutations as mutationsOf } from './mutations.ts';
 
 /** The largest single allocation the reader asked for during one input. */
 let largestAllocation = 0;
@@ -66,47 +67,21 @@ const startupNoise = fc
   .tuple(fc.constantFrom(196608, 196610, 80877102, 80877103, 80877104, 0x20000), noise)
   .map(([code, body]) => packet(int32(code), body));
 
-type Mutation = (bytes: Buffer, at: number, value: number, starts: readonly number[]) => Buffer;
-
-const mutations: Mutation[] = [
-  (b, at, value) => {
-    const out = Buffer.from(b);
-    if (out.length > 0) out[at % out.length] ^= 1 << (value & 7);
-    return out;
-  },
-  (b, at) => b.subarray(0, at % (b.length + 1)),
-  (b, at, value) => {
-    const from = at % (b.length + 1);
-    return Buffer.concat([b.subarray(0, from), Buffer.from([value & 0xff, (value >> 8) & 0xff]), b.subarray(from)]);
-  },
-  (b, at, value) => {
-    const from = at % (b.length + 1);
-    return Buffer.concat([b.subarray(0, from), b.subarray(Math.min(b.length, from + 1 + (value % 8)))]);
-  },
-  // Rewrites the length word of a message (its first 4 bytes for a startup packet) with
-  // something near its true value, tiny, negative or huge.
-  (b, at, value, starts) => {
-    const out = Buffer.from(b);
-    const start = starts[at % starts.length];
-    const offset = start === 0 ? 0 : start + 1;
-    if (offset + 4 > out.length) return out;
-    const lengths = [out.readInt32BE(offset) + (value % 9) - 4, value % 8, -1 - value, 0x7fffffff - value, 1 << 20, (1 << 20) + 1, 10_005];
-    out.writeInt32BE(lengths[value % lengths.length] | 0, offset);
-    return out;
-  },
-];
+// A length word is rewritten near its true value, tiny, negative or huge.
+const mutations = mutationsOf((near, value) => [near + (value % 9) - 4, value % 8, -1 - value, 0x7fffffff - value, 1 << 20, (1 << 20) + 1, 10_005]);
 
 const mutatedConnection = fc
   .tuple(connection, fc.array(fc.tuple(fc.nat(mutations.length - 1), fc.nat(), fc.nat()), { minLength: 1, maxLength: 4 }))
   .map(([messages, edits]) => {
-    const starts: number[] = [];
+    // The first message is the startup packet: its length word comes first.
+    const lengthWords: number[] = [];
     let at = 0;
     for (const m of messages) {
-      starts.push(at);
+      lengthWords.push(at === 0 ? 0 : at + 1);
       at += m.bytes.length;
     }
     return edits.reduce<Buffer>(
-      (bytes, [kind, where, value]) => mutations[kind](bytes, where, value, starts),
+      (bytes, [kind, where, value]) => mutations[kind](bytes, where, value, lengthWords),
       Buffer.concat(messages.map((m) => m.bytes)),
     );
   });

@@ -21,6 +21,7 @@ import { startPgServer, type PgServerLogger } from '../../src/pgwire/index.ts';
 import { FakeEngine } from './fake-engine.ts';
 import { startupPacket } from './raw-client.ts';
 import { frame, int32, packet, regularMessage, split } from './streams.ts';
+import { mutations as mutationsOf } from './mutations.ts';
 
 const CLOSE_TIMEOUT_MS = 5_000;
 const CASES_PER_BATCH = 200;
@@ -69,47 +70,21 @@ const anyMessage = fc.oneof(
   { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...'QPBDECSHdcfpF'), noise).map(([type, body]) => frame(type, body)) },
 );
 
-type Mutation = (bytes: Buffer, at: number, value: number, starts: readonly number[]) => Buffer;
-
-const mutations: Mutation[] = [
-  (b, at, value) => {
-    const out = Buffer.from(b);
-    if (out.length > 0) out[at % out.length] ^= 1 << (value & 7);
-    return out;
-  },
-  (b, at) => b.subarray(0, at % (b.length + 1)),
-  (b, at, value) => {
-    const from = at % (b.length + 1);
-    return Buffer.concat([b.subarray(0, from), Buffer.from([value & 0xff, (value >> 8) & 0xff]), b.subarray(from)]);
-  },
-  (b, at, value) => {
-    const from = at % (b.length + 1);
-    return Buffer.concat([b.subarray(0, from), b.subarray(Math.min(b.length, from + 1 + (value % 8)))]);
-  },
-  // A message's length word, near its true value, tiny, negative or huge.
-  (b, at, value, starts) => {
-    const out = Buffer.from(b);
-    if (starts.length === 0) return out;
-    const offset = starts[at % starts.length] + 1;
-    if (offset + 4 > out.length) return out;
-    const lengths = [out.readInt32BE(offset) + (value % 9) - 4, value % 8, -1 - value, 0x7fffffff - value, 10_005];
-    out.writeInt32BE(lengths[value % lengths.length] | 0, offset);
-    return out;
-  },
-];
+// A length word is rewritten near its true value, tiny, negative or huge.
+const mutations = mutationsOf((near, value) => [near + (value % 9) - 4, value % 8, -1 - value, 0x7fffffff - value, 10_005]);
 
 const edits = fc.array(fc.tuple(fc.nat(mutations.length - 1), fc.nat(), fc.nat()), { maxLength: 3 });
 
 const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(
   fc.tuple(fc.oneof(noise, noise.map((body) => packet(int32(196608), body))), cuts).map(([bytes, c]) => ({ chunks: split(bytes, c), messages: 1 })),
   fc.tuple(fc.array(anyMessage, { minLength: 1, maxLength: 16 }), edits, cuts).map(([messages, changes, c]) => {
-    const starts: number[] = [];
+    const lengthWords: number[] = [];
     let at = 0;
     for (const message of messages) {
-      starts.push(at);
+      lengthWords.push(at + 1);
       at += message.length;
     }
-    const body = changes.reduce<Buffer>((bytes, [kind, where, value]) => mutations[kind](bytes, where, value, starts), Buffer.concat(messages));
+    const body = changes.reduce<Buffer>((bytes, [kind, where, value]) => mutations[kind](bytes, where, value, lengthWords), Buffer.concat(messages));
     return { chunks: [login, ...split(body, c)], messages: messages.length };
   }),
 );

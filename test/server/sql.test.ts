@@ -57,6 +57,21 @@ describe('queries', () => {
     expect(await rows('SELECT avg(balance)::numeric(10,2) AS a, min(opened) IS NOT NULL AS m FROM accounts')).toEqual([{ a: '31.94', m: true }]);
   });
 
+  it('GROUP BY with ROLLUP keeps the plain keys in every grouping set, and ungrouped columns are refused', async () => {
+    expect(await rows("SELECT owner, opened IS NULL AS undated, count(*)::int AS n FROM accounts GROUP BY owner, ROLLUP(opened IS NULL) ORDER BY 1, 2 NULLS LAST")).toEqual([
+      { owner: 'ann', undated: false, n: 2 },
+      { owner: 'ann', undated: null, n: 2 },
+      { owner: 'bob', undated: false, n: 1 },
+      { owner: 'bob', undated: null, n: 1 },
+      { owner: 'cy', undated: true, n: 1 },
+      { owner: 'cy', undated: null, n: 1 },
+    ]);
+    expect(await error('SELECT owner, balance FROM accounts GROUP BY owner')).toMatchObject({
+      code: '42803',
+      message: 'column "accounts.balance" must appear in the GROUP BY clause or be used in an aggregate function',
+    });
+  });
+
   it('joins, subqueries and CTEs', async () => {
     await db.query('CREATE TABLE owners (name text PRIMARY KEY, city text)');
     await db.query("INSERT INTO owners VALUES ('ann', 'Oslo'), ('bob', 'Lima')");

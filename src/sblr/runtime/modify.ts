@@ -18,6 +18,31 @@ import { compositeKeyOf, type HashKey } from './hash-key.ts';
 import { tableName } from './scan.ts';
 import { compileChecks, compileReturning, sameStoredRow, withNewest } from './write-support.ts';
 
+/** The execution state a write step runs in, as `WriteStep.run` receives it. */
+type Execution = Parameters<WriteStep['run']>[0];
+
+/**
+ * Materializes the input, then offers each distinct target row once, with its primary key, to
+ * `change`, which returns whether it changed the row. Returns how many it changed.
+ */
+async function eachTarget(exec: Execution, input: ReturnType<Compiler['rel']>, name: string, table: UpdateRel['table'], change: (row: Row, pk: Row) => Promise<boolean>): Promise<number> {
+  const { tx } = exec.shard();
+  const targets = drain(input(exec.top));
+  const pkColumns = tx.table(name).pkColumns;
+  const pkKey = compositeKeyOf(pkColumns.map((i) => table.columns[i].type));
+  const done = new Set<HashKey>();
+  let count = 0;
+  for (const row of targets) {
+    exec.tick();
+    const pk = pkColumns.map((i) => row[i]);
+    const key = pkKey(pk);
+    if (done.has(key) || !(await change(row, pk))) continue;
+    done.add(key);
+    count++;
+  }
+  return count;
+}
+
 export function updateStep(rel: UpdateRel, c: Compiler, slot: number): WriteStep {
   const input = c.rel(rel.input);
   const name = tableName(rel.table.oid);
@@ -31,17 +56,8 @@ export function updateStep(rel: UpdateRel, c: Compiler, slot: number): WriteStep
     async run(exec) {
       const { tx } = exec.shard();
       const frame = exec.top;
-      const targets = drain(input(frame));
-      const pkColumns = tx.table(name).pkColumns;
-      const pkKey = compositeKeyOf(pkColumns.map((i) => rel.table.columns[i].type));
-      const done = new Set<HashKey>();
       const rows: Row[] = [];
-      let count = 0;
-      for (const row of targets) {
-        exec.tick();
-        const pk = pkColumns.map((i) => row[i]);
-        const key = pkKey(pk);
-        if (done.has(key)) continue;
+      const count = await eachTarget(exec, input, name, rel.table, async (row, pk) => {
         let base = row;
         const updated = await tx.update(name, pk, (current) => {
           if (sameStoredRow(current, row, width)) base = row;
@@ -53,11 +69,10 @@ export function updateStep(rel: UpdateRel, c: Compiler, slot: number): WriteStep
           check(next, frame);
           return next;
         });
-        if (updated === null) continue;
-        done.add(key);
-        count++;
+        if (updated === null) return false;
         if (returning !== null) rows.push(returning(withNewest(updated, base, width), frame));
-      }
+        return true;
+      });
       return { count, rows };
     },
   };
@@ -74,17 +89,8 @@ export function deleteStep(rel: DeleteRel, c: Compiler, slot: number): WriteStep
     async run(exec) {
       const { tx } = exec.shard();
       const frame = exec.top;
-      const targets = drain(input(frame));
-      const pkColumns = tx.table(name).pkColumns;
-      const pkKey = compositeKeyOf(pkColumns.map((i) => rel.table.columns[i].type));
-      const done = new Set<HashKey>();
       const rows: Row[] = [];
-      let count = 0;
-      for (const row of targets) {
-        exec.tick();
-        const pk = pkColumns.map((i) => row[i]);
-        const key = pkKey(pk);
-        if (done.has(key)) continue;
+      const count = await eachTarget(exec, input, name, rel.table, async (row, pk) => {
         let deleted = row;
         const gone = await tx.delete(name, pk, (current) => {
           if (sameStoredRow(current, row, width)) return true;
@@ -92,11 +98,9 @@ export function deleteStep(rel: DeleteRel, c: Compiler, slot: number): WriteStep
           deleted = withNewest(current, row, width);
           return true;
         });
-        if (!gone) continue;
-        done.add(key);
-        count++;
-        if (returning !== null) rows.push(returning(deleted, frame));
-      }
+        if (gone && returning !== null) rows.push(returning(deleted, frame));
+        return gone;
+      });
       return { count, rows };
     },
   };

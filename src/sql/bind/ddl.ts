@@ -22,7 +22,8 @@ import type { DdlRel, Expr } from '../plan/ir.ts';
 import { isColumnType, type SqlType } from '../types/sql-type.ts';
 import { kindOf, list, names, positionOf, unsupported, type Body, type Node } from './ast.ts';
 import type { BindOptions } from './context.ts';
-import { deparse, quoteIdent, quoteLiteral } from './deparse.ts';
+import { quoteIdentifier as quoteIdent } from '../functions/names.ts';
+import { deparse, quoteLiteral } from './deparse.ts';
 import { tableRef } from './query.ts';
 import { typeFromName } from './type-name.ts';
 

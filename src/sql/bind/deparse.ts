@@ -4,13 +4,8 @@
  * this covers the expression forms DDL uses; anything else is refused with 0A000 rather than
  * stored wrongly.
  */
+import { quoteIdentifier as quoteIdent } from '../functions/names.ts';
 import { bodyOf, constantOf, kindOf, list, names, unsupported, type Body, type Node } from './ast.ts';
-
-export function quoteIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) && !RESERVED.has(name) ? name : `"${name.replace(/"/g, '""')}"`;
-}
-
-const RESERVED = new Set(['all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'both', 'case', 'cast', 'check', 'collate', 'column', 'constraint', 'create', 'current_date', 'current_time', 'current_timestamp', 'current_user', 'default', 'desc', 'distinct', 'do', 'else', 'end', 'except', 'false', 'for', 'foreign', 'from', 'grant', 'group', 'having', 'in', 'initially', 'intersect', 'into', 'leading', 'limit', 'not', 'null', 'offset', 'on', 'only', 'or', 'order', 'primary', 'references', 'select', 'table', 'then', 'to', 'trailing', 'true', 'union', 'unique', 'user', 'using', 'when', 'where', 'with']);
 
 export function quoteLiteral(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;

@@ -11,7 +11,7 @@ import type { Value } from '../../engine/types.ts';
 import type { AggregateCall, Expr, Rel, SortKey, WindowCall, WindowFrame, FrameBound } from '../plan/ir.ts';
 import { BOOL, INT4, INT8, TEXT, UNKNOWN, type SqlScalarType, type SqlType } from '../types/sql-type.ts';
 import { bodyOf, constantOf, kindOf, list, names, positionOf, unsupported, type Body, type Node } from './ast.ts';
-import { commonType, sameType } from './common-type.ts';
+import { commonType, identicalType } from './common-type.ts';
 import type { BindOptions, CastContext } from './context.ts';
 import type { Scope } from './scope.ts';
 import { typeFromName } from './type-name.ts';
@@ -90,13 +90,13 @@ export class ExprBinder {
         return this.caseExpr(body, scope, place);
       case 'CoalesceExpr': {
         const args = list(body.args).map((a) => this.bind(a, scope, place));
-        const type = commonType(args.map((a) => a.type), 'COALESCE', this.functions, this.position(body));
+        const type = commonType(args.map((a) => a.type), 'COALESCE', this.position(body));
         return { op: 'coalesce', type, args: args.map((a) => this.coerce(a, type, 'implicit')) };
       }
       case 'MinMaxExpr': {
         const args = list(body.args).map((a) => this.bind(a, scope, place));
         const name = body.op === 'IS_GREATEST' ? 'GREATEST' : 'LEAST';
-        const type = commonType(args.map((a) => a.type), name, this.functions, this.position(body));
+        const type = commonType(args.map((a) => a.type), name, this.position(body));
         return { op: body.op === 'IS_GREATEST' ? 'greatest' : 'least', type, args: args.map((a) => this.coerce(a, type, 'implicit')) };
       }
       case 'NullIfExpr':
@@ -184,7 +184,7 @@ export class ExprBinder {
    * anything else cast when the context allows it (42804 otherwise). */
   coerce(expr: Expr, type: SqlType, context: CastContext, what?: string, position?: number): Expr {
     if (type.kind === 'unknown') return expr;
-    if (sameType(expr.type, type)) return expr;
+    if (identicalType(expr.type, type)) return expr;
     if (expr.op === 'param' && expr.type.kind === 'unknown') {
       this.parameterTypes[expr.index] = type;
       return { ...expr, type };
@@ -230,7 +230,7 @@ export class ExprBinder {
     if (arg.op === 'const' && arg.type.kind === 'unknown') {
       return { op: 'const', type, value: arg.value === null ? null : this.castConstant(arg.value, UNKNOWN, type, 'explicit', this.position(body.arg?.A_Const) ?? position) };
     }
-    if (sameType(arg.type, type)) return arg;
+    if (identicalType(arg.type, type)) return arg;
     return this.coerce(arg, type, 'explicit', undefined, position);
   }
 
@@ -325,7 +325,7 @@ export class ExprBinder {
   private commonOperands(body: Body, scope: Scope, place: ExprPlace, what: string, position?: number): [Expr, Expr, SqlType] {
     const left = this.bind(body.lexpr, scope, place);
     const right = this.bind(body.rexpr, scope, place);
-    const type = commonType([left.type, right.type], what, this.functions, position);
+    const type = commonType([left.type, right.type], what, position);
     this.comparisonTest('=', type, type, position);
     return [this.coerce(left, type, 'implicit'), this.coerce(right, type, 'implicit'), type];
   }
@@ -340,7 +340,7 @@ export class ExprBinder {
     const position = this.position(body);
     const arg = this.bind(body.lexpr, scope, place);
     const items = list(body.rexpr.List?.items ?? body.rexpr).map((n: Node) => this.bind(n, scope, place));
-    const type = commonType([arg.type, ...items.map((i) => i.type)], 'IN', this.functions, position);
+    const type = commonType([arg.type, ...items.map((i) => i.type)], 'IN', position);
     const eq = this.operator('=', { op: 'column', type, index: 0 }, { op: 'column', type, index: 0 }, position);
     if (eq.type.kind !== 'bool') throw new EngineError(SqlState.datatypeMismatch, 'IN requires = to yield boolean', { position });
     return { op: 'inList', type: BOOL, arg: this.coerce(arg, type, 'implicit'), list: items.map((i) => this.coerce(i, type, 'implicit')), negated };
@@ -382,7 +382,7 @@ export class ExprBinder {
       return { when: test, then: this.bind(when.result, scope, place) };
     });
     const otherwise = body.defresult === undefined ? null : this.bind(body.defresult, scope, place);
-    const type = commonType([...whens.map((w) => w.then.type), ...(otherwise === null ? [] : [otherwise.type])], 'CASE', this.functions, position);
+    const type = commonType([...whens.map((w) => w.then.type), ...(otherwise === null ? [] : [otherwise.type])], 'CASE', position);
     return {
       op: 'case',
       type,
@@ -394,7 +394,7 @@ export class ExprBinder {
   private arrayExpr(body: Body, scope: Scope, place: ExprPlace): Expr {
     const elements = list(body.elements).map((e) => this.bind(e, scope, place));
     if (elements.length === 0) return { op: 'const', type: UNKNOWN, value: '{}' };
-    const type = commonType(elements.map((e) => e.type), 'ARRAY', this.functions, this.position(body));
+    const type = commonType(elements.map((e) => e.type), 'ARRAY', this.position(body));
     if (!isArrayElement(type)) throw unsupported(`arrays of ${this.functions.typeName(type)}`, this.position(body));
     return { op: 'array', type: { kind: 'array', element: type }, elements: elements.map((e) => this.coerce(e, type, 'implicit')) };
   }
@@ -597,10 +597,10 @@ export class ExprBinder {
         const opName = body.operName === undefined ? '=' : names(body.operName).pop() ?? '=';
         const left = this.bind(body.testexpr, scope, place);
         const { test, leftType, rightType } = this.comparisonTest(opName, left.type, columns[0].type, position);
-        if (!sameType(rightType, columns[0].type) && !this.functions.canCast(columns[0].type, rightType, 'implicit')) {
+        if (!identicalType(rightType, columns[0].type) && !this.functions.canCast(columns[0].type, rightType, 'implicit')) {
           throw new EngineError(SqlState.datatypeMismatch, `operator does not exist: ${this.functions.typeName(left.type)} ${opName} ${this.functions.typeName(columns[0].type)}`, { position });
         }
-        const castTest = sameType(rightType, columns[0].type) ? test : substituteColumn1(test, { op: 'cast', type: rightType, context: 'implicit', arg: { op: 'column', type: columns[0].type, index: 1 } });
+        const castTest = identicalType(rightType, columns[0].type) ? test : substituteColumn1(test, { op: 'cast', type: rightType, context: 'implicit', arg: { op: 'column', type: columns[0].type, index: 1 } });
         return {
           op: 'subquery',
           type: BOOL,

@@ -96,7 +96,7 @@ export class QueryBinder implements SubqueryBinder {
     if (rows.some((r) => r.length !== width)) {
       throw new EngineError(SqlState.syntaxError, 'VALUES lists must all be the same length', { position: this.position(stmt) });
     }
-    const types = Array.from({ length: width }, (_, c) => commonType(rows.map((r) => r[c].type), 'VALUES', this.exprs.functions));
+    const types = Array.from({ length: width }, (_, c) => commonType(rows.map((r) => r[c].type), 'VALUES'));
     const columns = types.map((type, i) => ({ name: `column${i + 1}`, type }));
     return { plan: { rel: 'values', columns, rows: rows.map((r) => r.map((e, c) => this.exprs.coerce(e, types[c], 'implicit'))) }, columns };
   }
@@ -149,7 +149,7 @@ export class QueryBinder implements SubqueryBinder {
     if (left.columns.length !== right.columns.length) {
       throw new EngineError(SqlState.syntaxError, `each ${kind.toUpperCase()} query must have the same number of columns`, { position: this.position(stmt.rarg) });
     }
-    const types = left.columns.map((c, i) => commonType([c.type, right.columns[i].type], kind.toUpperCase(), this.exprs.functions));
+    const types = left.columns.map((c, i) => commonType([c.type, right.columns[i].type], kind.toUpperCase()));
     const columns = left.columns.map((c, i) => ({ name: c.name, type: types[i] }));
     const plan: Rel = {
       rel: 'setop',
@@ -476,7 +476,7 @@ export class QueryBinder implements SubqueryBinder {
     let specs = windowSpecs;
     let windowCalls = windows;
     if (grouped) {
-      const rewrite = this.groupedRewriter(keys, sets !== null);
+      const rewrite = this.groupedRewriter(keys, scope);
       rowExprs = rowExprs.map(rewrite);
       having = having === null ? null : rewrite(having);
       specs = specs.map((s) => ({ partitionBy: s.partitionBy.map(rewrite), orderBy: s.orderBy.map((k) => ({ ...k, expr: rewrite(k.expr) })) }));
@@ -572,10 +572,13 @@ export class QueryBinder implements SubqueryBinder {
       return this.exprs.bind(node, scope, { ...PLAIN, clause: 'GROUP BY' });
     };
     let sets: number[][] | null = null;
+    // Plain keys listed before the first grouping set belong to every set.
+    const plain: number[] = [];
     for (const item of items) {
       if (kindOf(item) !== 'GroupingSet') {
         const at = keyIndex(bindItem(item));
         if (sets !== null) sets = sets.map((s) => [...s, at]);
+        else plain.push(at);
         continue;
       }
       const gs = item.GroupingSet as Body;
@@ -596,30 +599,25 @@ export class QueryBinder implements SubqueryBinder {
         default:
           expanded = content;
       }
-      const base = keys.filter(() => false);
-      sets = (sets ?? [base.map((_, i) => i)]).flatMap((s) => expanded.map((e) => [...new Set([...s, ...e])]));
+      sets = (sets ?? [plain]).flatMap((s) => expanded.map((e) => [...new Set([...s, ...e])]));
     }
     return { keys, sets };
   }
 
   /** Rewrites an expression over the input rows to one over the aggregate's rows: GROUP BY
    * expressions become key columns; other input columns are an error (42803). */
-  private groupedRewriter(keys: readonly Expr[], _withSets: boolean): (e: Expr) => Expr {
+  private groupedRewriter(keys: readonly Expr[], scope: Scope): (e: Expr) => Expr {
     const byKey = new Map(keys.map((k, i) => [exprKey(k), i]));
     const rewrite = (e: Expr): Expr => {
       const at = byKey.get(exprKey(e));
       if (at !== undefined) return { op: 'column', type: e.type, index: at };
       if (e.op === 'outer' && e.depth === AGGREGATE_MARK) return e;
       if (e.op === 'column') {
-        throw new EngineError(SqlState.groupingError, `column "${this.columnName(e.index)}" must appear in the GROUP BY clause or be used in an aggregate function`);
+        throw new EngineError(SqlState.groupingError, `column "${columnLabel(scope, e.index)}" must appear in the GROUP BY clause or be used in an aggregate function`);
       }
       return mapChildren(e, rewrite);
     };
     return rewrite;
-  }
-
-  private columnName(_index: number): string {
-    return `#${_index + 1}`;
   }
 
   private aggregateMarkers(e: Expr, keyCount: number): Expr {
@@ -648,6 +646,12 @@ export function sqlColumnName(table: TableObject, position: number): string {
 function findColumn(items: readonly { columns: readonly ScopeColumn[] }[], name: string, from: number, to: number): ScopeColumn | undefined {
   for (const item of items) for (const c of item.columns) if (c.name === name && c.hidden !== true && c.index >= from && c.index < to) return c;
   return undefined;
+}
+
+/** How PostgreSQL names a column in messages: `alias.column`. */
+function columnLabel(scope: Scope, index: number): string {
+  for (const item of scope.items) for (const c of item.columns) if (c.index === index) return item.alias === '' ? c.name : `${item.alias}.${c.name}`;
+  return `#${index + 1}`;
 }
 
 function sourceOf(scope: Scope, index: number): ScopeColumn['source'] {

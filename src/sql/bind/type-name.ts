@@ -3,7 +3,7 @@
  * `numeric(10,2)`, `timestamp with time zone`, `text[]`, `"char"`, `regclass`, …
  */
 import { EngineError, SqlState } from '../../engine/errors.ts';
-import { parseType, type ColumnType } from '../../engine/types.ts';
+import { parseType } from '../../engine/types.ts';
 import type { SqlOnlyKind, SqlScalarType, SqlType } from '../types/sql-type.ts';
 import { constantOf, list, names, positionOf, type Body } from './ast.ts';
 

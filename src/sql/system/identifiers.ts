@@ -5,31 +5,10 @@
  * possibly qualified, possibly quoted name that the reg* input functions do.
  */
 import { EngineError, SqlState } from '../../engine/errors.ts';
+import { quoteIdentifier } from '../functions/names.ts';
 
-/** PostgreSQL 15's keywords that are not unreserved (pg_get_keywords() catcode <> 'U'). */
-const QUOTED_KEYWORDS = new Set([
-  'all', 'analyse', 'analyze', 'and', 'any', 'array', 'as', 'asc', 'asymmetric', 'authorization', 'between',
-  'bigint', 'binary', 'bit', 'boolean', 'both', 'case', 'cast', 'char', 'character', 'check', 'coalesce',
-  'collate', 'collation', 'column', 'concurrently', 'constraint', 'create', 'cross', 'current_catalog',
-  'current_date', 'current_role', 'current_schema', 'current_time', 'current_timestamp', 'current_user', 'dec',
-  'decimal', 'default', 'deferrable', 'desc', 'distinct', 'do', 'else', 'end', 'except', 'exists', 'extract',
-  'false', 'fetch', 'float', 'for', 'foreign', 'freeze', 'from', 'full', 'grant', 'greatest', 'group',
-  'grouping', 'having', 'ilike', 'in', 'initially', 'inner', 'inout', 'int', 'integer', 'intersect',
-  'interval', 'into', 'is', 'isnull', 'join', 'lateral', 'leading', 'least', 'left', 'like', 'limit',
-  'localtime', 'localtimestamp', 'national', 'natural', 'nchar', 'none', 'normalize', 'not', 'notnull', 'null',
-  'nullif', 'numeric', 'offset', 'on', 'only', 'or', 'order', 'out', 'outer', 'overlaps', 'overlay', 'placing',
-  'position', 'precision', 'primary', 'real', 'references', 'returning', 'right', 'row', 'select',
-  'session_user', 'setof', 'similar', 'smallint', 'some', 'substring', 'symmetric', 'table', 'tablesample',
-  'then', 'time', 'timestamp', 'to', 'trailing', 'treat', 'trim', 'true', 'union', 'unique', 'user', 'using',
-  'values', 'varchar', 'variadic', 'verbose', 'when', 'where', 'window', 'with', 'xmlattributes', 'xmlconcat',
-  'xmlelement', 'xmlexists', 'xmlforest', 'xmlnamespaces', 'xmlparse', 'xmlpi', 'xmlroot', 'xmlserialize',
-  'xmltable'
-]);
-
-export function quoteIdent(name: string): string {
-  if (/^[a-z_][a-z0-9_]*$/.test(name) && !QUOTED_KEYWORDS.has(name)) return name;
-  return `"${name.replace(/"/g, '""')}"`;
-}
+/** quote_ident: the function library's rule, so catalog output and quote_ident agree. */
+export const quoteIdent = quoteIdentifier;
 
 /** `schema.name` with each part quoted as needed; `schema` null leaves the name bare. */
 export function quoteQualified(schema: string | null, name: string): string {

@@ -10,6 +10,11 @@ export const SECONDS_PER_DAY = 86_400;
 
 /** 1970-01-01 (the Unix epoch) in days since 2000-01-01 (PostgreSQL's epoch). */
 export const UNIX_EPOCH_DAYS = -10_957;
+
+/** A JavaScript time (ms since 1970) as a timestamp value (µs since 2000-01-01 UTC). */
+export function timestampOfMillis(ms: number): bigint {
+  return BigInt(ms + UNIX_EPOCH_DAYS * SECONDS_PER_DAY * 1000) * 1000n;
+}
 /** Julian day number of 2000-01-01. */
 const EPOCH_JULIAN_DAY = 2_451_545;
 
