@@ -181,6 +181,19 @@ describe('transactions', () => {
     expect((await error('SELECT * FROM temp_ddl')).code).toBe('42P01');
   });
 
+  it('statement_timeout cancels a long statement (57014) and lock_timeout ends a lock wait (55P03)', async () => {
+    await db.query("SET statement_timeout = '200ms'");
+    expect(await error('SELECT count(*) FROM generate_series(1, 200000000)')).toMatchObject({ code: '57014', message: 'canceling statement due to statement timeout' });
+    await db.query('RESET statement_timeout');
+    const other = await server.client();
+    await other.query('BEGIN');
+    await other.query('UPDATE accounts SET balance = balance WHERE id = 1');
+    await db.query("SET lock_timeout = '100ms'");
+    expect((await error('UPDATE accounts SET balance = 0 WHERE id = 1')).code).toBe('55P03');
+    await db.query('RESET lock_timeout');
+    await other.query('ROLLBACK');
+  });
+
   it('a second client sees only committed rows', async () => {
     const other = await server.client();
     await db.query('BEGIN');
