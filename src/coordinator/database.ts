@@ -28,6 +28,7 @@ import { bindingFunctions, verifierFunctions } from './functions.ts';
 import { PlanCache } from './plan-cache.ts';
 import { ShardHost } from './shard-host.ts';
 import { SequenceStore } from './sequences.ts';
+import { AdvisoryLockTable } from './advisory-locks.ts';
 import { SystemCatalog } from './system-catalog.ts';
 import { translateError } from './errors.ts';
 import { sessionEvalContext } from './eval-context.ts';
@@ -68,6 +69,7 @@ export class Database implements QueryEngine {
   readonly planEnvironment: PlanEnvironment;
   readonly system: SystemCatalog;
   readonly sequences: SequenceStore;
+  readonly advisoryLocks = new AdvisoryLockTable();
   private readonly sessions = new Set<SqlSession>();
   readonly startedAt = Date.now();
 

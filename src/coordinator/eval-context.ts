@@ -9,13 +9,14 @@ import type { SessionTransaction } from '../session/transaction.ts';
 import type { Database } from './database.ts';
 import { timestampOfMillis } from '../sql/types/calendar.ts';
 import type { SequenceEvalContext } from './sequences.ts';
+import type { AdvisoryLockEvalContext } from './advisory-locks.ts';
 
 /**
  * The statement's start and the session's transaction are read when asked, so one context
  * serves statement after statement while the catalog, the search path and the time zone stay
  * the same (the session keeps it that long).
  */
-export function sessionEvalContext(db: Database, session: SqlSession, txn: SessionTransaction | null): SequenceEvalContext {
+export function sessionEvalContext(db: Database, session: SqlSession, txn: SessionTransaction | null): SequenceEvalContext & AdvisoryLockEvalContext {
   const catalog = txn?.catalogView() ?? db.catalog.committed();
   const searchPath = session.searchPath().filter((s) => catalog.namespace(s) !== undefined);
   const statementAt = (): bigint => timestampOfMillis(session.queryStartedAt || Date.now());
@@ -47,6 +48,7 @@ export function sessionEvalContext(db: Database, session: SqlSession, txn: Sessi
     },
     random: Math.random,
     sequences: session.sequences,
+    advisoryLocks: session.advisoryLocks,
     catalogFunctionContext: () => {
       const current = session.transaction;
       if (catalogFunctions?.txn !== current) catalogFunctions = { txn: current, context: db.system.functionContext(session, current) };

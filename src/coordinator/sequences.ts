@@ -10,7 +10,7 @@ import type { Shard } from '../engine/shard.ts';
 import type { SequenceObject } from '../sql/catalog/model.ts';
 import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
 import type { EvalContext } from '../sql/functions/index.ts';
-import { defineFunction } from '../sql/functions/registry.ts';
+import { defineFunction, sessionPart } from '../sql/functions/registry.ts';
 
 const RESERVE = 32n;
 
@@ -134,9 +134,7 @@ export interface SequenceEvalContext extends EvalContext {
 }
 
 function sequencesOf(ctx: EvalContext): SequenceAccess {
-  const access = (ctx as Partial<SequenceEvalContext>).sequences;
-  if (access === undefined) throw new EngineError(SqlState.featureNotSupported, 'sequence functions cannot run here');
-  return access;
+  return sessionPart<SequenceEvalContext['sequences']>(ctx, 'sequences', 'sequence functions');
 }
 
 const REGCLASS = { kind: 'regclass' } as const;

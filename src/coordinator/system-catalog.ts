@@ -82,6 +82,7 @@ export class SystemCatalog {
           state: other.state,
           query: other.currentQuery,
         })),
+      advisoryLocks: () => [...db.activeSessions()].flatMap((other) => [...other.advisoryLocks.locks()].map((lock) => ({ pid: other.pid, ...lock }))),
       tableStats: () => undefined,
       relationSize: () => 0,
     };

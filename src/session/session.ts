@@ -32,6 +32,7 @@ import { isPlannable, preparePlan, type PreparedPlan } from './prepare.ts';
 import { Settings } from './settings.ts';
 import { StatementSite } from './statement-site.ts';
 import type { SequenceAccess } from '../coordinator/sequences.ts';
+import { AdvisoryLockWait, SessionAdvisoryLocks } from '../coordinator/advisory-locks.ts';
 import { SessionTransaction } from './transaction.ts';
 import { runUtility, utilityColumns } from './utility.ts';
 
@@ -92,6 +93,7 @@ export class SqlSession implements Session {
   queryStartedAt = 0;
   readonly functions: FunctionResolver;
   readonly sequences: SequenceAccess;
+  readonly advisoryLocks: SessionAdvisoryLocks;
 
   constructor(
     readonly db: Database,
@@ -113,6 +115,7 @@ export class SqlSession implements Session {
     this.pid = randomInt(1, 2 ** 31 - 1);
     this.functions = db.functionsFor(this);
     this.sequences = db.sequences.forSession(() => this.catalogView());
+    this.advisoryLocks = new SessionAdvisoryLocks(db.advisoryLocks);
     const settings = this.settings;
     this.output = {
       get timeZone() {
@@ -184,6 +187,7 @@ export class SqlSession implements Session {
     if (t === null) return;
     this.txn = null;
     this.endLocalSettings();
+    this.advisoryLocks.unlockAll(true);
     if (t.failed) {
       await t.rollback();
       this.db.metrics.transactionRolledBack();
@@ -207,6 +211,7 @@ export class SqlSession implements Session {
     if (t === null) return;
     this.txn = null;
     this.endLocalSettings();
+    this.advisoryLocks.unlockAll(true);
     await t.rollback();
     this.db.metrics.transactionRolledBack();
   }
@@ -435,10 +440,7 @@ export class SqlSession implements Session {
     const started = this.statementStarts(statement.tree === undefined ? statement.sql : (statement.parsed as ParsedStatement).text);
     let status: 'ok' | 'error' = 'error';
     try {
-      if (portal.rows === null) {
-        const writing = this.startPortal(portal);
-        if (writing !== undefined) await writing;
-      }
+      if (portal.rows === null) await this.startPortalAfterAdvisoryLocks(portal);
       const rows = portal.rows as Iterator<Row>;
       let sentHere = 0;
       for (;;) {
@@ -464,9 +466,40 @@ export class SqlSession implements Session {
       status = 'ok';
       return 'complete';
     } catch (error) {
+      if (error instanceof AdvisoryLockWait) {
+        throw new EngineError(SqlState.featureNotSupported, 'a query cannot wait for an advisory lock after its first row', { hint: 'Take the locks in a statement of their own first.' });
+      }
       throw this.db.translateError(error, this.catalogView());
     } finally {
       this.statementEnds(started, statement.plan?.kind ?? 'select', status);
+    }
+  }
+
+  /**
+   * Opens the portal's rows. A query that has to wait for an advisory lock runs again once the
+   * lock is free; the first row is read here so that the wait comes before any row is sent.
+   */
+  private async startPortalAfterAdvisoryLocks(portal: Portal): Promise<void> {
+    this.advisoryLocks.statementStarts();
+    for (;;) {
+      try {
+        const writing = this.startPortal(portal);
+        if (writing !== undefined) {
+          await writing;
+          return;
+        }
+        const rows = portal.rows as Iterator<Row>;
+        const first = rows.next();
+        portal.rows = first.done === true ? rows : prepend(first.value, rows);
+        return;
+      } catch (error) {
+        if (!(error instanceof AdvisoryLockWait)) throw error;
+        portal.rows = null;
+        if (portal.statement.plan?.kind !== 'select') {
+          throw new EngineError(SqlState.featureNotSupported, 'a statement that writes cannot wait for an advisory lock', { hint: 'Take the lock in a statement of its own first: SELECT pg_advisory_lock(…).' });
+        }
+        await this.advisoryLocks.waitFor(error, this.checkInterrupt, Number(this.settings.get('lock_timeout')));
+      }
     }
   }
 
@@ -634,6 +667,7 @@ export class SqlSession implements Session {
   async close(): Promise<void> {
     this.db.sessionClosed(this);
     await this.rollbackTransaction();
+    this.advisoryLocks.unlockAll(false);
   }
 }
 

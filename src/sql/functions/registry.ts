@@ -12,6 +12,7 @@ import type { NonNullValue } from '../types/text-out.ts';
 import type { SqlType } from '../types/sql-type.ts';
 import type { EvalContext } from './context.ts';
 import { parseSqlType, sameType } from './type-info.ts';
+import { EngineError, FnState } from './errors.ts';
 
 export type Impl = (args: readonly Value[], ctx: EvalContext) => Value;
 export type Volatility = 'immutable' | 'stable' | 'volatile';
@@ -97,6 +98,17 @@ export interface ExternalFunction {
   readonly impl: Impl;
   readonly strict: boolean;
   readonly volatility: Volatility;
+}
+
+/**
+ * The part of the running session an external function works on (its sequences, its advisory
+ * locks), which the session's EvalContext carries under `key`; 0A000 where no session runs the
+ * statement.
+ */
+export function sessionPart<T>(ctx: EvalContext, key: string, functions: string): T {
+  const part = (ctx as unknown as Record<string, T | undefined>)[key];
+  if (part === undefined) throw new EngineError(FnState.featureNotSupported, `${functions} cannot run here`);
+  return part;
 }
 
 /** Adds a function another module defines; a signature the library already has is kept. */

@@ -68,6 +68,15 @@ export interface TableStats {
   readonly autoSweeps?: number;
 }
 
+export interface AdvisoryLockRow {
+  readonly pid: number;
+  readonly classid: number;
+  readonly objid: number;
+  readonly objsubid: number;
+  readonly mode: string;
+  readonly granted: boolean;
+}
+
 export interface SystemContext {
   readonly catalog: CatalogSnapshot;
   readonly currentUser: string;
@@ -77,6 +86,8 @@ export interface SystemContext {
   readonly searchPath: readonly string[];
   readonly settings: Iterable<SettingInfo>;
   sessions(): Iterable<SessionInfo>;
+  /** Advisory locks held or waited for, by session pid, for pg_locks. */
+  advisoryLocks(): Iterable<AdvisoryLockRow>;
   tableStats(oid: number): TableStats | undefined;
   /** Bytes a table or index takes (all shards); 0 when unknown. */
   relationSize(oid: number): number;

@@ -156,6 +156,7 @@ export function context(overrides: Partial<CatalogFunctionContext> = {}): Catalo
     searchPath: ['$user', 'public'],
     settings: SETTINGS,
     sessions: () => [],
+    advisoryLocks: () => [],
     tableStats: () => undefined,
     relationSize: () => 0,
     serverVersion: '15.0',

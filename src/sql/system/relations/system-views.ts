@@ -1,7 +1,8 @@
 /**
  * PostgreSQL's convenience views over the catalogs (pg_tables, pg_views, pg_indexes,
  * pg_sequences, pg_matviews), and the ones over server state: pg_settings, pg_stat_activity,
- * pg_stat_user_tables, pg_locks (empty: ScratchBird's row waits are not PostgreSQL locks).
+ * pg_stat_user_tables, pg_locks (advisory locks only: ScratchBird's row waits are not
+ * PostgreSQL locks).
  *
  * pg_views lists the system views too, as PostgreSQL does, but with a NULL definition: their
  * rows are computed, there is no SQL behind them.
@@ -101,6 +102,16 @@ function* pgStatActivity(ctx: SystemContext): Iterable<RowObject> {
   }
 }
 
+function* pgLocks(ctx: SystemContext): Iterable<RowObject> {
+  for (const lock of ctx.advisoryLocks()) {
+    yield {
+      locktype: 'advisory', database: DATABASE_OID, relation: null, page: null, tuple: null, virtualxid: null, transactionid: null,
+      classid: lock.classid, objid: lock.objid, objsubid: lock.objsubid, virtualtransaction: null, pid: lock.pid,
+      mode: lock.mode, granted: lock.granted, fastpath: false, waitstart: null,
+    };
+  }
+}
+
 function* pgStatUserTables(ctx: SystemContext): Iterable<RowObject> {
   for (const table of tables(ctx.catalog)) {
     const stats = ctx.tableStats(table.oid);
@@ -127,5 +138,5 @@ export const SYSTEM_VIEWS: RowSources = {
   'pg_catalog.pg_settings': pgSettings,
   'pg_catalog.pg_stat_activity': pgStatActivity,
   'pg_catalog.pg_stat_user_tables': pgStatUserTables,
-  'pg_catalog.pg_locks': noRows,
+  'pg_catalog.pg_locks': pgLocks,
 };
