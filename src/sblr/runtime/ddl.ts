@@ -8,6 +8,7 @@
  * write a version per row. REWRITE (ALTER TABLE changing stored rows) reads every row, then
  * recreates the table with the new definition and the rows as `row` computes them.
  */
+import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Transaction } from '../../engine/index.ts';
 import type { IndexDefinition, TableDefinition } from '../../engine/index.ts';
 import type { Row, Value } from '../../engine/types.ts';
@@ -78,13 +79,26 @@ function compileAction(rel: DdlRel, c: Compiler): (tx: Transaction, frame: Frame
         }
         await tx.dropTable(name);
         await tx.createTable(definition);
-        for (const row of rows) {
-          frame.exec.tick();
-          await tx.insert(name, row);
+        try {
+          for (const row of rows) {
+            frame.exec.tick();
+            await tx.insert(name, row);
+          }
+        } catch (error) {
+          throw asIndexBuildFailure(error);
         }
       };
     }
   }
+}
+
+/** Rows unique under the old definition can only collide under a key or unique index the
+ * rewrite adds, which PostgreSQL reports as the index it could not build. */
+function asIndexBuildFailure(error: unknown): unknown {
+  if (!(error instanceof EngineError) || error.code !== SqlState.uniqueViolation) return error;
+  const index = /unique constraint (".*")$/.exec(error.message)?.[1];
+  if (index === undefined) return error;
+  return new EngineError(SqlState.uniqueViolation, `could not create unique index ${index}`, { detail: error.detail?.replace(/ already exists\.$/, ' is duplicated.'), cause: error });
 }
 
 function engineTable(name: string, table: PhysicalTable): TableDefinition {

@@ -8,6 +8,7 @@ import { formatType, parseType, type ColumnType } from '../../engine/types.ts';
 import type { Notice } from '../../session/contract.ts';
 import {
   BOOTSTRAP_SUPERUSER,
+  storageKeyIndex,
   type CatalogObject,
   type CheckObject,
   type ColumnObject,
@@ -250,8 +251,10 @@ export class DdlBinder {
       });
     }
     const columns = cols.map((column) => ({ column, descending: false, nullsFirst: false }));
-    // A primary key declared when the table is created becomes its storage key.
-    const storageKey = primary && creating;
+    // A primary key becomes the table's storage key, so a lookup by it is one read: when it is
+    // declared with the table, or added to a table stored by a hidden row id (which is then
+    // rewritten, as pgbench and dump scripts add their keys after loading the rows).
+    const storageKey = primary && (creating || storageKeyIndex(table) === undefined);
     const index: IndexObject = { oid: this.env.allocateOid(), name, columns, unique: true, constraint: constraint ? name : null, primary, storageKey, constraintOid: constraint ? this.env.allocateOid() : null };
     const tableColumns = primary ? table.columns.map((c, i) => (cols.includes(i) ? { ...c, notNull: true } : c)) : table.columns;
     return { ...table, columns: tableColumns, indexes: [...table.indexes, index] };
@@ -437,7 +440,7 @@ export class DdlBinder {
           if (con.contype === 'CONSTR_PRIMARY' || con.contype === 'CONSTR_UNIQUE') {
             table = this.addConstraint(table, con, null, taken, false);
             const added = table.indexes[before];
-            if (added.primary && original.columns.some((col, i) => added.columns.some((k) => k.column === i) && !col.notNull)) rewrite = true;
+            if (added.storageKey || (added.primary && original.columns.some((col, i) => added.columns.some((k) => k.column === i) && !col.notNull))) rewrite = true;
             newIndexes.push(added);
           } else {
             table = this.addConstraint(table, con, null, taken, false);
@@ -522,7 +525,7 @@ export class DdlBinder {
             }
             throw new EngineError(SqlState.undefinedObject, `constraint "${name}" of relation "${table.name}" does not exist`, { position });
           }
-          if (index?.storageKey === true) throw unsupported('dropping the primary key a table was created with', position);
+          if (index?.storageKey === true) throw unsupported('dropping a primary key (the table\'s rows are stored by it)', position);
           table = { ...table, indexes: table.indexes.filter((ix) => ix !== index), checks: table.checks.filter((ch) => ch !== check) };
           if (index !== undefined && original.indexes.includes(index)) {
             action.physical.push({ everywhere: table.partitionKey !== null, rel: { rel: 'ddl', action: 'dropIndex', oid: table.oid, name: physicalIndexName(index) } });
@@ -567,8 +570,7 @@ export class DdlBinder {
       if (c.default !== null) throw unsupported('ADD COLUMN with a sequence default on a table with rows', undefined);
       return { op: 'const', type: parseType(c.type), value: null };
     });
-    if (oldRef.hiddenRowId && !tableRef(after).hiddenRowId) throw unsupported('adding a primary key that changes how the table is stored', undefined);
-    if (oldRef.hiddenRowId) row.push({ op: 'column', type: { kind: 'int8' }, index: before.columns.length });
+    if (tableRef(after).hiddenRowId) row.push({ op: 'column', type: { kind: 'int8' }, index: before.columns.length });
     return { rel: 'ddl', action: 'rewrite', table: oldRef, definition: physicalTable(after), row };
   }
 
