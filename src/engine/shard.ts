@@ -772,13 +772,27 @@ export class Shard implements ShardCore {
     }
     this.store.flush();
     for (const id of deadAtStart) this.tip.set(id, TxnState.Committed);
+    const oit = this.persistOit();
+    return { recordsVisited, versionsRemoved, recordsRemoved, orphansRemoved, oit };
+  }
+
+  /**
+   * Writes the OIT down, dropping the TIP entries below it, and returns it. Ids at or above
+   * the OIT on disk that have no TIP entry come back dead after a restart, and dead ids keep
+   * the OIT back until a sweep; read-only transactions never write an entry, so without this
+   * a restart after a read-only workload would mean sweeping the whole shard.
+   */
+  private persistOit(alsoWrite?: () => void): number {
     const oit = this.tip.oldestInteresting();
+    const stale: Buffer[] = [];
+    for (const { key } of this.store.range('tip', { start: tipKey(this.tipPrunedTo), end: tipKey(oit) })) stale.push(copyOf(key));
     this.store.flush(false, () => {
-      for (let id = this.tipPrunedTo; id < oit; id++) this.store.delNow('tip', tipKey(id));
+      for (const key of stale) this.store.delNow('tip', key);
       this.store.putNow('meta', META.oit, numberValue(oit));
+      alsoWrite?.();
     });
     this.tipPrunedTo = oit;
-    return { recordsVisited, versionsRemoved, recordsRemoved, orphansRemoved, oit };
+    return oit;
   }
 
   // ---- write-after log ----------------------------------------------------------------------
@@ -816,6 +830,9 @@ export class Shard implements ShardCore {
     this.closed = true;
     try {
       this.store.flush();
+      // Nothing runs any more, so the reserved ids above the last one used need not come
+      // back dead after reopening: the ceiling drops to the next id.
+      this.persistOit(() => this.store.putNow('meta', META.txnCeiling, numberValue(this.tip.next)));
     } finally {
       await this.store.close();
       this.lock.release();

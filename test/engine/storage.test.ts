@@ -163,6 +163,28 @@ describe('sweep and markers', () => {
     expect([...shard.begin().scan('t')]).toEqual([[1]]);
   });
 
+  it('after a clean close, read-only transactions leave nothing dead: no sweep is due on reopening', async () => {
+    const dir = tempDir();
+    const shard = await Shard.open(dir);
+    const setup = shard.begin();
+    await setup.createTable({ name: 't', columns: [{ name: 'k', type: 'int4' }], primaryKey: ['k'] });
+    await setup.insert('t', [1]);
+    await setup.commit();
+    for (let i = 0; i < 50; i++) {
+      const reader = shard.begin();
+      expect(reader.get('t', [1])).toEqual([1]);
+      await reader.commit();
+    }
+    const rolledBack = shard.begin();
+    await rolledBack.insert('t', [2]);
+    await rolledBack.rollback();
+    const next = shard.markers().next;
+    await shard.close();
+    const reopened = await openShard(dir);
+    expect(reopened.markers()).toMatchObject({ oit: next, next });
+    expect([...reopened.begin().scan('t')]).toEqual([[1]]);
+  });
+
   it('keeps versions an open snapshot still needs, and reclaims them after it ends', async () => {
     const shard = await shardWithAccounts({}, 1);
     const old = shard.begin({ isolation: 'snapshot' });
