@@ -10,15 +10,15 @@
  * CTE bodies, a recursive step, a gather's shard program), are length-prefixed `block`
  * operands, verified with their own stack against the scope the opcode gives them.
  */
-import type { AggregateName, WindowCall } from '../src/sql/plan/ir.ts';
+import type { AggregateName, ReferentialRule, WindowCall } from '../src/sql/plan/ir.ts';
 
 export type Site = 'shard' | 'coordinator' | 'both';
 
 /** What a stack entry holds: an expression, a relation, or a part of an operator. */
-export type EntryKind = 'value' | 'relation' | 'sortKey' | 'aggregate' | 'window' | 'check' | 'onConflict';
+export type EntryKind = 'value' | 'relation' | 'sortKey' | 'aggregate' | 'window' | 'check' | 'onConflict' | 'fkCheck' | 'fkAction' | 'fkTable' | 'setCall';
 
 export type OperandKind =
-  | 'enum' | 'bool' | 'uint' | 'type' | 'types' | 'string' | 'columns' | 'value' | 'uints'
+  | 'enum' | 'bool' | 'uint' | 'type' | 'types' | 'string' | 'strings' | 'columns' | 'value' | 'uints'
   | 'uintLists' | 'table' | 'block' | 'ctes' | 'physicalTable' | 'physicalIndex';
 
 export interface OperandSpec {
@@ -67,6 +67,9 @@ const WINDOW_ONLY: Record<Exclude<WindowCall['name'], AggregateName>, true> = {
 export const AGGREGATE_NAMES = Object.keys(AGGREGATES) as AggregateName[];
 export const WINDOW_NAMES = [...Object.keys(WINDOW_ONLY), ...AGGREGATE_NAMES] as WindowCall['name'][];
 export const FRAME_BOUNDS = ['unboundedPreceding', 'preceding', 'currentRow', 'following', 'unboundedFollowing'] as const;
+/** Every referential rule, each exactly once. */
+const RULES: Record<ReferentialRule, true> = { noAction: true, restrict: true, cascade: true, setNull: true, setDefault: true };
+export const REFERENTIAL_RULES = Object.keys(RULES) as ReferentialRule[];
 
 // ---- operand constructors (keep literal names and kinds for the typed encoder/verifier) ----
 
@@ -86,6 +89,7 @@ const negated = operand('negated', 'bool', 'NOT form');
 const columns = operand('columns', 'columns', 'output columns');
 const table = operand('table', 'table', 'a table of the header, by oid');
 const returning = optional('returning', 'uint', 'RETURNING expressions (absent: no RETURNING)');
+const foreignKeys = optional('foreignKeys', 'block', 'FK_TABLE entries, the first for the written table (absent: no foreign key work)');
 const values = <const N extends number | string>(n: N) => ({ kind: 'value', count: n }) as const;
 const one = { kind: 'value', count: 1 } as const;
 const relation = { kind: 'relation', count: 1 } as const;
@@ -175,6 +179,34 @@ export const OPCODES = [
   { code: 0x24, name: 'ON_CONFLICT', site: 'shard', pushes: 'onConflict', pops: [values('set'), values('where')],
     operands: [choice('action', ['nothing', 'update'], 'DO NOTHING / DO UPDATE'), optional('index', 'string', 'unique index (absent: primary key)'), optional('set', 'uint', 'values of the full new row (DO UPDATE)'), operand('where', 'bool', 'a WHERE condition follows')],
     doc: 'INSERT\'s ON CONFLICT clause, over [existing row…, excluded row…].' },
+  { code: 0x25, name: 'FK_CHECK', site: 'shard', pushes: 'fkCheck', pops: [],
+    operands: [
+      operand('name', 'string', 'constraint name'), operand('parent', 'table', 'the referenced table'), operand('parentName', 'string', 'its SQL name (messages)'),
+      operand('columns', 'uints', 'referencing columns in the current row'), operand('parentColumns', 'uints', 'referenced columns in the parent\'s stored row'),
+      operand('matchFull', 'bool', 'MATCH FULL'), operand('probe', 'block', 'one relation: the parent\'s rows holding the key of the referencing row, which is outer depth 1'),
+    ],
+    doc: 'A foreign key of the current row\'s table: a referencing row must find its key in the parent, whose row it then locks.' },
+  { code: 0x26, name: 'FK_ACTION', site: 'shard', pushes: 'fkAction', pops: [],
+    operands: [
+      operand('name', 'string', 'constraint name'), operand('child', 'uint', 'the FK_TABLE entry of the referencing table'), operand('childTable', 'table', 'the referencing table'),
+      operand('columns', 'uints', 'referenced columns in the current row'), operand('childColumns', 'uints', 'referencing columns in the child\'s stored row'),
+      choice('onDelete', REFERENTIAL_RULES, 'ON DELETE'), choice('onUpdate', REFERENTIAL_RULES, 'ON UPDATE'),
+      operand('probe', 'block', 'one relation: the child rows referencing the old referenced row, which is outer depth 1'),
+      optional('replacement', 'block', 'NO ACTION: one relation, the rows holding the old row\'s key (outer depth 1)'),
+      optional('deleteSet', 'block', 'SET NULL / SET DEFAULT on delete: the child\'s new stored row over the child row'),
+      optional('updateSet', 'block', 'CASCADE / SET NULL / SET DEFAULT on update: the child\'s new stored row over [child row…, new referenced row…]'),
+    ],
+    doc: 'A foreign key referencing the current row\'s table: what deleting a row or changing its key does to the rows referencing it.' },
+  { code: 0x27, name: 'FK_TABLE', site: 'shard', pushes: 'fkTable', pops: [],
+    operands: [
+      table, operand('name', 'string', 'its SQL name (messages)'), operand('columnNames', 'strings', 'its columns\' SQL names (messages)'),
+      operand('checks', 'uint', 'CHECK constraints'), operand('keys', 'uint', 'FK_CHECK entries'), operand('referencedBy', 'uint', 'FK_ACTION entries'),
+      operand('body', 'block', 'CHECK, FK_CHECK, then FK_ACTION entries, over the table\'s stored row'),
+    ],
+    doc: 'A table a write\'s foreign key work reaches: its CHECKs (for rows referential actions update), its foreign keys, and those referencing it.' },
+  { code: 0x28, name: 'SRF_CALL', site: 'both', pushes: 'setCall', pops: [values('argTypes')],
+    operands: [operand('name', 'string', 'set-returning function'), operand('argTypes', 'types', 'argument types'), operand('returns', 'types', 'the types of its rows\' columns')],
+    doc: 'A set-returning function call over the popped arguments, for PROJECT_SET.' },
 
   // Relations: each pushes one relation.
   { code: 0x30, name: 'SCAN', site: 'shard', pushes: 'relation', pops: [],
@@ -241,6 +273,9 @@ export const OPCODES = [
   { code: 0x40, name: 'FUNCTION', site: 'both', pushes: 'relation', pops: [],
     operands: [operand('name', 'string', 'set-returning function'), operand('argTypes', 'types', 'argument types'), columns, operand('ordinality', 'bool', 'WITH ORDINALITY (last column int8)'), operand('args', 'block', 'the arguments over no row')],
     doc: 'A set-returning function in FROM.' },
+  { code: 0x44, name: 'PROJECT_SET', site: 'both', pushes: 'relation', pops: [relation],
+    operands: [columns, operand('functions', 'uint', 'set-returning calls'), operand('body', 'block', 'SRF_CALL entries over the input row')],
+    doc: 'Set-returning functions of a select list: per input row, the calls in lockstep until all have run out (those done give NULLs); rows are [input columns…, each call\'s columns…].' },
   { code: 0x41, name: 'RESULT', site: 'both', pushes: 'relation', pops: [],
     operands: [operand('ctes', 'ctes', 'materialized CTEs, each visible to later ones and to the input'), operand('input', 'block', 'the query: one relation')],
     doc: 'The root of a query: its CTEs, then the rows of the input.' },
@@ -256,13 +291,13 @@ export const OPCODES = [
 
   // Writes.
   { code: 0x50, name: 'INSERT', site: 'shard', pushes: 'relation', pops: [relation],
-    operands: [table, columns, returning, operand('checks', 'uint', 'CHECK constraints'), optional('onConflict', 'block', 'one ON_CONFLICT entry'), operand('body', 'block', 'RETURNING values then CHECK entries, over the stored row')],
+    operands: [table, columns, returning, operand('checks', 'uint', 'CHECK constraints'), optional('onConflict', 'block', 'one ON_CONFLICT entry'), operand('body', 'block', 'RETURNING values then CHECK entries, over the stored row'), foreignKeys],
     doc: 'Inserts the popped rows (stored column order, hidden row id excluded).' },
   { code: 0x51, name: 'UPDATE', site: 'shard', pushes: 'relation', pops: [relation],
-    operands: [table, columns, returning, operand('checks', 'uint', 'CHECK constraints'), operand('recheck', 'bool', 'a recheck condition leads the body'), operand('set', 'block', 'the full new stored row over the input row'), operand('body', 'block', 'recheck, RETURNING values, CHECK entries, over the stored row')],
+    operands: [table, columns, returning, operand('checks', 'uint', 'CHECK constraints'), operand('recheck', 'bool', 'a recheck condition leads the body'), operand('set', 'block', 'the full new stored row over the input row'), operand('body', 'block', 'recheck, RETURNING values, CHECK entries, over the stored row'), foreignKeys],
     doc: 'Updates the rows whose stored row leads each popped row.' },
   { code: 0x52, name: 'DELETE', site: 'shard', pushes: 'relation', pops: [relation],
-    operands: [table, columns, returning, operand('recheck', 'bool', 'a recheck condition leads the body'), operand('body', 'block', 'recheck then RETURNING values, over the stored row')],
+    operands: [table, columns, returning, operand('recheck', 'bool', 'a recheck condition leads the body'), operand('body', 'block', 'recheck then RETURNING values, over the stored row'), foreignKeys],
     doc: 'Deletes the rows whose stored row leads each popped row.' },
   { code: 0x53, name: 'ROUTED_INSERT', site: 'coordinator', pushes: 'relation', pops: [relation],
     operands: [
@@ -285,6 +320,9 @@ export const OPCODES = [
   { code: 0x65, name: 'REWRITE_TABLE', site: 'shard', pushes: 'relation', pops: [],
     operands: [table, operand('definition', 'physicalTable', 'the new definition'), operand('row', 'block', 'the new stored row over the old one')],
     doc: 'Rewrites every row of a table under a new definition.' },
+  { code: 0x66, name: 'VALIDATE_FOREIGN_KEYS', site: 'shard', pushes: 'relation', pops: [],
+    operands: [operand('node', 'block', 'one FK_TABLE entry with FK_CHECK entries only')],
+    doc: 'Checks every stored row of the FK_TABLE\'s table against its foreign keys (ALTER TABLE … ADD FOREIGN KEY).' },
 ] as const satisfies readonly OpcodeSpec[];
 
 export type Opcode = (typeof OPCODES)[number];

@@ -9,22 +9,28 @@ import type { Value } from '../engine/types.ts';
 import type { AggregateName, WindowCall } from '../sql/plan/ir.ts';
 import type { CastContext, FunctionResolver } from '../sql/bind/context.ts';
 import { aggregateType, partialStateTypes, windowFunctionType } from '../sql/functions/aggregates.ts';
-import { canCast, cannotCast, defineFunction, resolveCast, resolveFunction, resolveOperator, type EvalContext } from '../sql/functions/index.ts';
-import { catalogFunctions, type CatalogFunctionContext } from '../sql/system/index.ts';
-import { formatSqlType, sameType } from '../sql/functions/type-info.ts';
-import type { SqlType } from '../sql/types/sql-type.ts';
-import { setReturningColumns } from '../sblr/compile/index.ts';
+import { canCast, cannotCast, defineFunction, defineOperatorFunction, paramTypeFromOid, resolveCast, resolveFunction, resolveOperator, type EvalContext } from '../sql/functions/index.ts';
+import { catalogFunctions, operatorFunctions, type CatalogFunctionContext } from '../sql/system/index.ts';
+import { formatSqlType, sameType, typeCategory } from '../sql/functions/type-info.ts';
+import { TEXT, type SqlType } from '../sql/types/sql-type.ts';
+import { defineSetReturningFunction, definedSetReturningSignatures, setReturningColumns } from '../sblr/compile/index.ts';
 import type { FunctionChecker } from '../sblr/verify.ts';
 
 const AGGREGATES = new Set<string>(['count', 'sum', 'avg', 'min', 'max', 'string_agg', 'array_agg', 'bool_and', 'bool_or', 'every', 'jsonb_agg', 'json_agg', 'jsonb_object_agg']);
 const WINDOW_ONLY = new Set<string>(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value']);
-/** Column names of multi-column set-returning functions, as PostgreSQL names them. */
-const SRF_COLUMNS: Record<string, readonly string[]> = { jsonb_each: ['key', 'value'], jsonb_each_text: ['key', 'value'], json_each: ['key', 'value'], json_each_text: ['key', 'value'] };
+/** Column names of set-returning functions with named output columns, as PostgreSQL names
+ * them (the others' one column is named after the function, or the FROM item's alias). */
+const SRF_COLUMNS: Record<string, readonly string[]> = {
+  jsonb_each: ['key', 'value'], jsonb_each_text: ['key', 'value'], json_each: ['key', 'value'], json_each_text: ['key', 'value'],
+  jsonb_array_elements: ['value'], jsonb_array_elements_text: ['value'], json_array_elements: ['value'], json_array_elements_text: ['value'],
+};
 
 /** The system catalog's functions join the library, reading the session through the EvalContext. */
 for (const fn of catalogFunctions()) {
-  // Set-returning catalog functions (pg_partition_ancestors) are not callable: FROM only knows the library's.
-  if (fn.returnsSet) continue;
+  if (fn.returnsSet) {
+    defineSetReturningFunction(fn.name, fn.argTypes, fn.returnType, (args, ctx) => fn.impl(args, catalogContextOf(ctx)));
+    continue;
+  }
   defineFunction(fn.name, {
     params: fn.argTypes,
     returns: fn.returnType,
@@ -32,6 +38,16 @@ for (const fn of catalogFunctions()) {
     volatility: fn.volatility,
     impl: (args, ctx) => fn.impl(args, catalogContextOf(ctx)),
   });
+}
+
+/** PostgreSQL's operators are functions too (int4pl for integer + integer), callable by the
+ * names pg_operator.oprcode gives them. */
+for (const f of operatorFunctions()) {
+  defineOperatorFunction(f.name, f.operator, f.argTypes.map((oid) => paramTypeFromOid(oid) ?? missingType(oid)));
+}
+
+function missingType(oid: number): never {
+  throw new Error(`pg_operator names type ${oid}, which ScratchBird does not have`);
 }
 
 function catalogContextOf(ctx: EvalContext): CatalogFunctionContext {
@@ -76,13 +92,20 @@ export function bindingFunctions(evalContext: () => EvalContext): FunctionResolv
 function setReturningColumnsWithCasts(name: string, args: readonly SqlType[]): { argTypes: SqlType[]; columns: readonly SqlType[] } | undefined {
   const direct = setReturningColumns(name, args);
   if (direct !== undefined) return { argTypes: [...args], columns: direct };
-  const candidates: SqlType[] = [{ kind: 'int4' }, { kind: 'int8' }, { kind: 'numeric' }, { kind: 'timestamptz' }, { kind: 'timestamp' }, { kind: 'jsonb' }, { kind: 'text' }, { kind: 'array', element: { kind: 'text' } }];
+  // The system catalog's take their arguments as a function call does: cast implicitly.
+  const defined = definedSetReturningSignatures(name).find((s) => s.argTypes.length === args.length && args.every((a, i) => canCast(a, s.argTypes[i], 'implicit')));
+  if (defined !== undefined) return { argTypes: [...defined.argTypes], columns: defined.columns };
+  const candidates: SqlType[] = [{ kind: 'int4' }, { kind: 'int8' }, { kind: 'numeric' }, { kind: 'timestamptz' }, { kind: 'timestamp' }, { kind: 'jsonb' }, { kind: 'json' }, { kind: 'text' }, { kind: 'array', element: { kind: 'text' } }];
   const known = args.find((a) => a.kind !== 'unknown');
   for (const c of known === undefined ? candidates : [known, ...candidates]) {
     const widened = args.map((a) => (a.kind === 'unknown' ? c : a));
     const columns = setReturningColumns(name, widened);
     if (columns !== undefined) return { argTypes: widened, columns };
   }
+  // String arguments (varchar, name, literals) are text to the functions, as implicit casts make them.
+  const asText = args.map((a) => (a.kind === 'unknown' || typeCategory(a) === 'S' ? TEXT : a));
+  const textColumns = setReturningColumns(name, asText);
+  if (textColumns !== undefined) return { argTypes: asText, columns: textColumns };
   for (const widen of [{ kind: 'int8' }, { kind: 'numeric' }] as SqlType[]) {
     const widened = args.map((a) => (a.kind === 'int4' || a.kind === 'int2' || a.kind === 'unknown' ? widen : a));
     const columns = setReturningColumns(name, widened);

@@ -31,6 +31,7 @@ import type { SqlSession } from '../session/session.ts';
 import type { SessionTransaction } from '../session/transaction.ts';
 import type { Database } from './database.ts';
 import { timestampOfMillis } from '../sql/types/calendar.ts';
+import { RelationSizes } from './relation-sizes.ts';
 
 const SCHEMAS: readonly SystemSchema[] = ['pg_catalog', 'information_schema'];
 
@@ -40,7 +41,11 @@ function schemasFor(schema: string | undefined): readonly SystemSchema[] {
 }
 
 export class SystemCatalog {
-  constructor(private readonly db: Database) {}
+  private readonly sizes: RelationSizes;
+
+  constructor(private readonly db: Database) {
+    this.sizes = new RelationSizes(db.shards, db.shards[0]);
+  }
 
   /** A system relation as the binder sees it: pg_catalog is searched first for unqualified
    * names (as PostgreSQL does), information_schema only when named. */
@@ -54,8 +59,10 @@ export class SystemCatalog {
 
   context(session: SqlSession): SystemContext {
     const db = this.db;
+    const sizes = this.sizes;
+    const catalog = session.catalogView();
     return {
-      catalog: session.catalogView(),
+      catalog,
       currentUser: session.info.user,
       database: session.info.database,
       searchPath: session.settings.get('search_path').split(',').map((s) => s.trim().replace(/^"(.*)"$/, '$1')),
@@ -84,7 +91,8 @@ export class SystemCatalog {
         })),
       advisoryLocks: () => [...db.activeSessions()].flatMap((other) => [...other.advisoryLocks.locks()].map((lock) => ({ pid: other.pid, ...lock }))),
       tableStats: () => undefined,
-      relationSize: () => 0,
+      relationSize: (oid) => sizes.relationSize(catalog, oid),
+      databaseSize: () => sizes.databaseSize(),
     };
   }
 

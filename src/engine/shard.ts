@@ -23,7 +23,7 @@ import {
 } from './catalog.ts';
 import { TableLocks } from './locks.ts';
 import { hasGarbage, pruneChain, Snapshot } from './snapshot.ts';
-import { Store, asEngineError } from './store.ts';
+import { Store, asEngineError, wholePages } from './store.ts';
 import { Tip, TxnState, tipKey, tipKeyToTxn } from './tip.ts';
 import { Transaction, type TransactionOptions } from './transaction.ts';
 import { assembleChain, parseChain, payloadOf, type Version } from './versions.ts';
@@ -311,6 +311,38 @@ export class Shard implements ShardCore {
 
   committedTableNames(): Iterable<string> {
     return this.byName.keys();
+  }
+
+  // ---- sizes (for pg_relation_size and kin) -------------------------------------------------
+
+  /**
+   * The bytes of whole LMDB pages a committed table's records take on this shard: `rows` for
+   * their values (the row versions), `key` for their primary keys with LMDB's per-entry
+   * overhead. Undefined when the shard has no such table. See `Store.footprint`.
+   */
+  tableSize(name: string): { readonly rows: number; readonly key: number } | undefined {
+    const info = this.byName.get(name);
+    if (info === undefined) return undefined;
+    const { keyBytes, valueBytes } = this.store.footprint('records', this.objectRange(info.id));
+    return { rows: wholePages(valueBytes), key: wholePages(keyBytes) };
+  }
+
+  /** The bytes of whole LMDB pages a committed table's secondary index takes on this shard. */
+  indexSize(table: string, index: string): number | undefined {
+    const info = this.byName.get(table)?.indexByName.get(index);
+    if (info === undefined) return undefined;
+    const { keyBytes, valueBytes } = this.store.footprint('indexes', this.objectRange(info.id));
+    return wholePages(keyBytes + valueBytes);
+  }
+
+  /** The bytes of the shard's LMDB file in use. */
+  storedBytes(): number {
+    return this.store.usedBytes();
+  }
+
+  private objectRange(id: number): { start: Buffer; end?: Buffer } {
+    const start = tablePrefix(id);
+    return { start, end: prefixEnd(start) ?? undefined };
   }
 
   allocateObjectId(): number {

@@ -40,6 +40,30 @@ const MERGE_LIMIT = 256;
 /** LMDB's largest key with the default 4 KiB page. */
 export const MAX_KEY_BYTES = 1978;
 
+/** The shards' LMDB page size. */
+const PAGE_BYTES = 4096;
+/** LMDB's page layout: a page header, and per entry a node header and a slot in the page's
+ * offset array; a value that makes its node larger than NODE_MAX moves to overflow pages
+ * (each with a header), leaving a page number in the node. */
+const PAGE_HEADER_BYTES = 16;
+const NODE_HEADER_BYTES = 8;
+const SLOT_BYTES = 2;
+const OVERFLOW_POINTER_BYTES = 8;
+const NODE_MAX = (((PAGE_BYTES - PAGE_HEADER_BYTES) / 2) & ~1) - SLOT_BYTES;
+
+/** The bytes a range of entries takes in LMDB pages (see `Store.footprint`). */
+export interface Footprint {
+  /** The keys with LMDB's per-entry overhead (node header, slot, overflow page number). */
+  readonly keyBytes: number;
+  /** The values: their bytes in leaf pages, or their whole overflow pages. */
+  readonly valueBytes: number;
+}
+
+/** Bytes of the whole pages `bytes` of entries fill: what they occupy at the least. */
+export function wholePages(bytes: number): number {
+  return Math.ceil(bytes / (PAGE_BYTES - PAGE_HEADER_BYTES)) * PAGE_BYTES;
+}
+
 /** lmdb-js runs `sync(callback)` (mdb_env_sync) on a libuv worker thread; its typings omit it. */
 interface SyncableEnv {
   sync(callback: (error?: unknown) => void): void;
@@ -85,7 +109,7 @@ export class Store {
       // commit before it is durable.
       overlappingSync: false,
       noMemInit: true,
-      pageSize: 4096,
+      pageSize: PAGE_BYTES,
     });
     const dbs = {} as Record<SubDb, Database<Buffer, Buffer>>;
     const overlay = {} as Record<SubDb, Map<string, PendingWrite>>;
@@ -172,6 +196,28 @@ export class Store {
       end: options.end,
       reverse: options.reverse ?? false,
     }) as Iterable<{ key: Buffer; value: Buffer }>;
+  }
+
+  /**
+   * The bytes LMDB's pages give the committed entries of a range, as its page layout lays
+   * them out. LMDB counts pages per sub-database only, so the range is measured entry by
+   * entry: the cost is a read of every entry. Free space in partly filled pages is not included.
+   */
+  footprint(db: SubDb, range: Pick<RangeOptions, 'start' | 'end'>): Footprint {
+    let keyBytes = 0;
+    let valueBytes = 0;
+    for (const { key, value } of this.rangeStored(db, range)) {
+      const inLeaf = NODE_HEADER_BYTES + key.length + value.length <= NODE_MAX;
+      keyBytes += NODE_HEADER_BYTES + SLOT_BYTES + key.length + (inLeaf ? 0 : OVERFLOW_POINTER_BYTES);
+      valueBytes += inLeaf ? value.length : Math.ceil((PAGE_HEADER_BYTES + value.length) / PAGE_BYTES) * PAGE_BYTES;
+    }
+    return { keyBytes, valueBytes };
+  }
+
+  /** Bytes of the LMDB file's pages in use, free-listed ones included (as a file's size would). */
+  usedBytes(): number {
+    const info = this.env.getStats() as { lastPageNumber: number };
+    return (info.lastPageNumber + 1) * PAGE_BYTES;
   }
 
   /**

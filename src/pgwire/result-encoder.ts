@@ -10,7 +10,8 @@ import type { Value } from '../engine/types.ts';
 import type { OutputContext, ResultColumn } from '../session/contract.ts';
 import { binarySend, textOut, typeLength, typeModifier, typeOid, type NonNullValue } from '../sql/types/index.ts';
 import { sqlTypeOid as arrayTypeOid } from '../sql/functions/type-info.ts';
-import { isColumnType, type SqlOnlyKind, type SqlType } from '../sql/types/sql-type.ts';
+import { formatRecord } from '../sql/types/record-text.ts';
+import { isColumnType, recordFields, type SqlOnlyKind, type SqlType } from '../sql/types/sql-type.ts';
 import type { FieldDescription, FieldValue } from './backend.ts';
 import type { FormatCode } from './frontend.ts';
 
@@ -77,6 +78,15 @@ export function fieldDescriptions(columns: readonly ResultColumn[], formats: rea
   }));
 }
 
+/** A value's text; a record's fields each by their own type. */
+function textEncoder(type: SqlType, output: OutputContext, timeZone: string): (value: NonNullValue) => string {
+  if (isColumnType(type)) return (value) => textOut(type, value, timeZone);
+  const fields = recordFields(type);
+  if (fields === undefined) return (value) => output.catalogText(type, value);
+  const encoders = fields.map((field) => textEncoder(field, output, timeZone));
+  return (value) => formatRecord((value as readonly Value[]).map((field, i) => (field === null ? null : encoders[i](field))));
+}
+
 /**
  * One encoder per column. Made once per result, so the session's TimeZone is read once per
  * statement; a column whose type has no binary form in the requested format fails here, before
@@ -90,6 +100,7 @@ export function columnEncoders(columns: readonly ResultColumn[], formats: readon
     if (isColumnType(type)) {
       return binary ? (value) => binarySend(type, value) : (value) => textOut(type, value, timeZone);
     }
+    if (!binary && recordFields(type) !== undefined) return textEncoder(type, output, timeZone);
     if (binary) {
       const name = type.kind === 'char1' ? '"char"' : type.kind;
       throw new EngineError(SqlState.featureNotSupported, `binary output format is not supported for type ${name}`, {

@@ -92,7 +92,7 @@ class Distributor {
       case 'function':
         return combine(rel.args.map((e) => this.exprSite(e)));
       case 'ddl': {
-        const oid = rel.action === 'truncate' || rel.action === 'rewrite' ? rel.table.oid : rel.oid;
+        const oid = rel.action === 'truncate' || rel.action === 'rewrite' ? rel.table.oid : rel.action === 'validate' ? rel.node.table.oid : rel.oid;
         return this.partitioned(oid) ? { kind: 'spread', route: null } : { kind: 'shard', shard: HOME_SHARD };
       }
       case 'insert':
@@ -107,6 +107,8 @@ class Distributor {
       }
       case 'project':
         return combine([this.siteOf(rel.input), ...rel.exprs.map((e) => this.exprSite(e))]);
+      case 'projectSet':
+        return combine([this.siteOf(rel.input), ...rel.functions.flatMap((f) => f.args.map((e) => this.exprSite(e)))]);
       case 'join': {
         const left = this.siteOf(rel.left);
         const right = this.siteOf(rel.right);
@@ -190,6 +192,8 @@ class Distributor {
         return { ...rel, input: this.place(rel.input), predicate: this.placeExpr(rel.predicate) };
       case 'project':
         return { ...rel, input: this.place(rel.input), exprs: rel.exprs.map((e) => this.placeExpr(e)) };
+      case 'projectSet':
+        return { ...rel, input: this.place(rel.input), functions: rel.functions.map((f) => ({ ...f, args: f.args.map((e) => this.placeExpr(e)) })) };
       case 'join':
         return { ...rel, left: this.place(rel.left), right: this.place(rel.right), condition: rel.condition === null ? null : this.placeExpr(rel.condition) };
       case 'aggregate': {

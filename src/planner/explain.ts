@@ -35,6 +35,9 @@ export function explainLines(plan: Rel, tableName: (oid: number) => string): str
       case 'project':
         emit(depth, `Project: ${rel.columns.map((c) => c.name).join(', ')}`);
         break;
+      case 'projectSet':
+        emit(depth, `ProjectSet: ${rel.functions.map((f) => f.name).join(', ')}`);
+        break;
       case 'join':
         emit(depth, `${rel.equiKeys.length > 0 ? 'Hash' : 'Nested Loop'} ${rel.kind === 'inner' ? '' : `${rel.kind[0].toUpperCase()}${rel.kind.slice(1)} `}Join${rel.lateral ? ' (lateral)' : ''}`);
         visit(rel.left, depth + 1);
@@ -124,6 +127,7 @@ function pushedDown(rel: Rel): string[] {
     switch (r.rel) {
       case 'filter': done.push('filter'); return visit(r.input);
       case 'project': done.push('projection'); return visit(r.input);
+      case 'projectSet': done.push('set-returning functions'); return visit(r.input);
       case 'aggregate': done.push(r.phase === 'partial' ? 'partial aggregate' : 'aggregate'); return visit(r.input);
       case 'limit': done.push(r.input.rel === 'sort' ? 'top-k' : 'limit'); return visit(r.input.rel === 'sort' ? r.input.input : r.input);
       case 'sort': done.push('sort'); return visit(r.input);

@@ -3,7 +3,7 @@
  * they read, equalities between join sides turned into hash-join keys, and a filter on a table
  * whose conjuncts pin a key prefix (`pk = $1`, `col IN (…)`, ranges) turned into an index scan.
  */
-import type { Expr, IndexScanRel, JoinRel, Rel, ScanRel } from '../sql/plan/ir.ts';
+import type { Expr, IndexScanRel, JoinRel, ReferentialNode, Rel, ScanRel } from '../sql/plan/ir.ts';
 import { columnsOf } from '../sql/plan/ir.ts';
 import { BOOL } from '../sql/types/sql-type.ts';
 import { exprKey, mapChildren, someExpr } from '../sql/bind/walk.ts';
@@ -29,6 +29,7 @@ export function optimize(rel: Rel, keys: KeysOf): Rel {
       return withEquiKeys(joined);
     }
     case 'project':
+    case 'projectSet':
     case 'sort':
     case 'limit':
     case 'distinct':
@@ -44,12 +45,27 @@ export function optimize(rel: Rel, keys: KeysOf): Rel {
     case 'insert':
     case 'update':
     case 'delete':
-      return { ...rel, input: o(rel.input) } as Rel;
+      return { ...rel, input: o(rel.input), foreignKeys: rel.foreignKeys.map((node) => optimizeNode(node, keys)) } as Rel;
     case 'gather':
       return { ...rel, subplan: o(rel.subplan) };
+    case 'ddl':
+      return rel.action === 'validate' ? { ...rel, node: optimizeNode(rel.node, keys) } : rel;
     default:
       return rel;
   }
+}
+
+/** A foreign key graph node with its lookups turned into index scans where an index allows. */
+function optimizeNode(node: ReferentialNode, keys: KeysOf): ReferentialNode {
+  return {
+    ...node,
+    keys: node.keys.map((key) => ({ ...key, probe: optimize(key.probe, keys) })),
+    referencedBy: node.referencedBy.map((action) => ({
+      ...action,
+      probe: optimize(action.probe, keys),
+      replacement: action.replacement === null ? null : optimize(action.replacement, keys),
+    })),
+  };
 }
 
 function conjuncts(e: Expr): Expr[] {

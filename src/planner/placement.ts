@@ -6,6 +6,7 @@
 import { storageKeyIndex } from '../sql/catalog/model.ts';
 import { engineIndexName } from '../sql/catalog/physical.ts';
 import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
+import type { KeysOf } from './optimize.ts';
 
 export const HOME_SHARD = 0;
 
@@ -35,6 +36,19 @@ export function catalogPlacement(catalog: CatalogSnapshot, shardCount: number): 
       }
       return table.indexes.find((ix) => engineIndexName(ix.oid) === index)?.columns.map((c) => c.column);
     },
+  };
+}
+
+/** Each table's access paths (storage key and secondary indexes), for index selection. */
+export function catalogKeys(catalog: CatalogSnapshot): KeysOf {
+  return (oid) => {
+    const table = catalog.get(oid);
+    if (table?.kind !== 'table') return undefined;
+    const key = storageKeyIndex(table);
+    return {
+      storageKey: key === undefined ? [table.columns.length] : key.columns.map((c) => c.column),
+      indexes: table.indexes.filter((ix) => !ix.storageKey).map((ix) => ({ name: engineIndexName(ix.oid), columns: ix.columns.map((c) => c.column), unique: ix.unique })),
+    };
   };
 }
 

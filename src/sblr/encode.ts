@@ -9,7 +9,7 @@
  */
 import { hash } from 'node:crypto';
 import type {
-  AggregateCall, Check, Expr, OnConflict, Rel, SortKey, TableRef, WindowCall,
+  AggregateCall, Check, Expr, OnConflict, ReferentialNode, Rel, SetCall, SortKey, TableRef, WindowCall,
 } from '../sql/plan/ir.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import { BODY_OFFSET, FORMAT_VERSION, HASH_BYTES, HASH_OFFSET, MAGIC, MAX_DEPTH } from '../../sblr/format.ts';
@@ -227,6 +227,11 @@ class Encoder implements OperandSink {
     });
   }
 
+  private setCall(call: SetCall): void {
+    this.args(call.args, call.argTypes, `${call.name}()`);
+    this.emit('SRF_CALL', { name: call.name, argTypes: call.argTypes, returns: call.returns });
+  }
+
   private checks(checks: readonly Check[]): void {
     for (const check of checks) {
       this.expr(check.expr);
@@ -238,6 +243,42 @@ class Encoder implements OperandSink {
     if (clause.set !== null) this.exprs(clause.set);
     this.optional(clause.where);
     this.emit('ON_CONFLICT', { action: clause.action, index: clause.index, set: clause.set?.length ?? null, where: clause.where !== null });
+  }
+
+  /** A write's foreign key work: one FK_TABLE per node of its graph (absent when empty). */
+  private foreignKeys(graph: readonly ReferentialNode[]): BlockWriter | null {
+    if (graph.length === 0) return null;
+    return () => {
+      for (const node of graph) this.referentialNode(node, graph);
+    };
+  }
+
+  private referentialNode(node: ReferentialNode, graph: readonly ReferentialNode[]): void {
+    this.emit('FK_TABLE', {
+      table: node.table, name: node.name, columnNames: node.columnNames,
+      checks: node.checks.length, keys: node.keys.length, referencedBy: node.referencedBy.length,
+      body: () => {
+        this.checks(node.checks);
+        for (const key of node.keys) {
+          this.emit('FK_CHECK', {
+            name: key.name, parent: key.parent, parentName: key.parentName, columns: key.columns, parentColumns: key.parentColumns,
+            matchFull: key.matchFull, probe: () => this.rel(key.probe),
+          });
+        }
+        for (const action of node.referencedBy) {
+          const child = graph[action.child];
+          if (child === undefined) throw unencodable(`foreign key ${action.name} acts on node ${action.child} of a graph of ${graph.length}`);
+          const { replacement, deleteSet, updateSet } = action;
+          this.emit('FK_ACTION', {
+            name: action.name, child: action.child, childTable: child.table, columns: action.columns, childColumns: action.childColumns,
+            onDelete: action.onDelete, onUpdate: action.onUpdate, probe: () => this.rel(action.probe),
+            replacement: replacement === null ? null : () => this.rel(replacement),
+            deleteSet: deleteSet === null ? null : () => this.exprs(deleteSet),
+            updateSet: updateSet === null ? null : () => this.exprs(updateSet),
+          });
+        }
+      },
+    });
   }
 
   // ---- relations -------------------------------------------------------------------------
@@ -327,6 +368,9 @@ class Encoder implements OperandSink {
         return this.emit('FUNCTION', {
           name: r.name, argTypes: r.argTypes, columns: r.columns, ordinality: r.ordinality, args: () => this.args(r.args, r.argTypes, `${r.name}()`),
         });
+      case 'projectSet':
+        this.rel(r.input);
+        return this.emit('PROJECT_SET', { columns: r.columns, functions: r.functions.length, body: () => r.functions.forEach((call) => this.setCall(call)) });
       case 'result':
         return this.emit('RESULT', { ctes: r.ctes.map((cte) => ({ id: cte.id, plan: () => this.rel(cte.plan) })), input: () => this.rel(r.input) });
       case 'gather': {
@@ -355,6 +399,7 @@ class Encoder implements OperandSink {
             this.exprs(r.returning ?? []);
             this.checks(r.checks);
           },
+          foreignKeys: this.foreignKeys(r.foreignKeys),
         });
       }
       case 'update':
@@ -367,6 +412,7 @@ class Encoder implements OperandSink {
             this.exprs(r.returning ?? []);
             this.checks(r.checks);
           },
+          foreignKeys: this.foreignKeys(r.foreignKeys),
         });
       case 'delete':
         this.rel(r.input);
@@ -376,6 +422,7 @@ class Encoder implements OperandSink {
             this.optional(r.recheck);
             this.exprs(r.returning ?? []);
           },
+          foreignKeys: this.foreignKeys(r.foreignKeys),
         });
       case 'ddl':
         switch (r.action) {
@@ -385,6 +432,7 @@ class Encoder implements OperandSink {
           case 'createIndex': return this.emit('CREATE_INDEX', { oid: r.oid, index: r.index });
           case 'dropIndex': return this.emit('DROP_INDEX', { oid: r.oid, name: r.name });
           case 'rewrite': return this.emit('REWRITE_TABLE', { table: r.table, definition: r.definition, row: () => this.exprs(r.row) });
+          case 'validate': return this.emit('VALIDATE_FOREIGN_KEYS', { node: () => this.referentialNode(r.node, [r.node]) });
         }
     }
   }

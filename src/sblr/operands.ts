@@ -5,7 +5,8 @@
  */
 import type { Value } from '../engine/types.ts';
 import type {
-  AggregateCall, Check, Expr, OnConflict, OutputColumn, PhysicalIndex, PhysicalTable, Rel, SortKey, TableRef, WindowCall,
+  AggregateCall, Check, Expr, ForeignKeyAction, ForeignKeyCheck, OnConflict, OutputColumn, PhysicalIndex, PhysicalTable, ReferentialNode, Rel, SetCall, SortKey, TableRef,
+  WindowCall,
 } from '../sql/plan/ir.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import { OPCODES, type EntryKind, type Opcode, type OpcodeName, type OpcodeSpec, type OperandSpec, type PopSpec } from '../../sblr/opcodes.ts';
@@ -28,6 +29,7 @@ type Base<O, B> =
   : O extends { readonly kind: 'type' } ? SqlType
   : O extends { readonly kind: 'types' } ? readonly SqlType[]
   : O extends { readonly kind: 'string' } ? string
+  : O extends { readonly kind: 'strings' } ? readonly string[]
   : O extends { readonly kind: 'columns' } ? readonly OutputColumn[]
   : O extends { readonly kind: 'value' } ? Value
   : O extends { readonly kind: 'uints' } ? readonly number[]
@@ -57,6 +59,12 @@ export interface NodeOf {
   readonly window: WindowCall;
   readonly check: Check;
   readonly onConflict: OnConflict;
+  readonly fkCheck: ForeignKeyCheck;
+  /** An FK_ACTION with the table it names as its child's. */
+  readonly fkAction: { readonly action: ForeignKeyAction; readonly childTable: TableRef };
+  /** An FK_TABLE with the tables its actions name as children, which the write checks. */
+  readonly fkTable: { readonly node: ReferentialNode; readonly childTables: readonly TableRef[] };
+  readonly setCall: SetCall;
 }
 
 /** A stack entry: the node, the height of its tree, and a relation's output columns. */
@@ -120,6 +128,7 @@ function writeOperand(sink: OperandSink, operand: OperandSpec, value: unknown, o
     case 'type': return writeType(w, value as SqlType);
     case 'types': return writeList(w, value as readonly SqlType[], (type) => writeType(w, type));
     case 'string': return w.string(value as string);
+    case 'strings': return writeList(w, value as readonly string[], (text) => w.string(text));
     case 'columns': return writeList(w, value as readonly OutputColumn[], (column) => writeColumn(w, column));
     case 'value': return writeConstant(w, operands.type as SqlType, value as Value);
     case 'uints': return writeList(w, value as readonly number[], (n) => w.uint(n, what));
@@ -197,6 +206,7 @@ function readOperand(source: OperandSource, operand: OperandSpec, operands: Read
     case 'type': return readType(r);
     case 'types': return readList(source, 1, 'type', () => readType(r));
     case 'string': return r.string();
+    case 'strings': return readList(source, 1, operand.name, () => r.string());
     case 'columns': return readColumns(source);
     case 'value': return readConstant(r, operands.type as SqlType, spend);
     case 'uints': return readList(source, 1, operand.name, () => r.uint());

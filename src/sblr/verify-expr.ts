@@ -15,7 +15,7 @@ import {
 type ExpressionOpcode =
   | 'CONST' | 'PARAM' | 'COLUMN' | 'OUTER' | 'CALL' | 'CAST' | 'AND' | 'OR' | 'NOT' | 'IS_NULL' | 'IS_DISTINCT'
   | 'CASE' | 'COALESCE' | 'NULLIF' | 'GREATEST' | 'LEAST' | 'IN_LIST' | 'SUBQUERY' | 'SUBQUERY_COMPARE'
-  | 'ANY_ARRAY' | 'ALL_ARRAY' | 'ARRAY' | 'ROW' | 'SORT_KEY' | 'AGG_CALL' | 'WINDOW_CALL' | 'CHECK' | 'ON_CONFLICT';
+  | 'ANY_ARRAY' | 'ALL_ARRAY' | 'ARRAY' | 'ROW' | 'SORT_KEY' | 'AGG_CALL' | 'WINDOW_CALL' | 'SRF_CALL' | 'CHECK' | 'ON_CONFLICT';
 
 function boolResult(ins: Checking, type: SqlType): void {
   if (type.kind !== 'bool') ins.fail(`result type ${typeName(type)} is not bool`);
@@ -247,6 +247,16 @@ export const expressionChecks: Builders<ExpressionOpcode> = {
     const frame: WindowFrame = { mode, start: frameBound(start, offsets), end: frameBound(end, offsets) };
     if (!ins.v.functions.checkWindow(name, argTypes, type)) ins.fail(`no window function ${name}(${argTypes.map(typeName).join(', ')}) returning ${typeName(type)}`);
     return { name, type, args, argTypes, filter, frame };
+  },
+
+  SRF_CALL: (ins) => {
+    const { name, argTypes, returns } = ins.operands;
+    const args = nodes(ins.inputs[0]);
+    expectTypes(ins, args, argTypes, `argument of ${name}`);
+    if (!ins.v.functions.checkSetReturning(name, argTypes, returns)) {
+      ins.fail(`no set-returning function ${name}(${argTypes.map(typeName).join(', ')}) returning (${returns.map(typeName).join(', ')})`);
+    }
+    return { name, argTypes, args, returns };
   },
 
   CHECK: (ins) => {

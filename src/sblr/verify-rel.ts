@@ -15,7 +15,7 @@ import {
 
 type RelationOpcode =
   | 'SCAN' | 'INDEX_SCAN' | 'VALUES' | 'FILTER' | 'PROJECT' | 'JOIN' | 'LATERAL_JOIN' | 'AGGREGATE' | 'WINDOW'
-  | 'SORT' | 'LIMIT' | 'DISTINCT' | 'SETOP' | 'RECURSIVE' | 'WORK_TABLE' | 'CTE_REF' | 'FUNCTION' | 'RESULT'
+  | 'SORT' | 'LIMIT' | 'DISTINCT' | 'SETOP' | 'RECURSIVE' | 'WORK_TABLE' | 'CTE_REF' | 'FUNCTION' | 'PROJECT_SET' | 'RESULT'
   | 'GATHER' | 'CATALOG';
 
 /** Expressions over no row: constants, parameters and enclosing rows only. */
@@ -215,6 +215,17 @@ export const relationChecks: Builders<RelationOpcode> = {
       ins.fail(`no set-returning function ${name}(${argTypes.map(typeName).join(', ')}) returning (${produced.map(typeName).join(', ')})`);
     }
     return { rel: { rel: 'function', name, argTypes, args, columns, ordinality }, columns };
+  },
+
+  PROJECT_SET: (ins) => {
+    const { columns, functions: callCount, body } = ins.operands;
+    const input = ins.inputs[0][0];
+    const [callEntries] = groups(ins, ins.v.block(body, over(ins.scope, typesOf(input.columns))), [{ kind: 'setCall', count: callCount }], 'the set-returning calls');
+    const functions = nodes(callEntries as Entry<'setCall'>[]);
+    if (functions.length === 0) ins.fail('PROJECT_SET without set-returning calls');
+    ins.v.spend(input.columns.length);
+    expectColumns(ins, [...typesOf(input.columns), ...functions.flatMap((call) => call.returns)], columns, 'the set-returning output');
+    return { rel: { rel: 'projectSet', input: input.node, functions, columns }, columns };
   },
 
   RESULT: (ins) => {

@@ -5,17 +5,20 @@
  */
 import { EngineError } from '../engine/errors.ts';
 import { parseType, type ColumnType } from '../engine/types.ts';
-import type { Expr, OnConflict, PhysicalTable } from '../sql/plan/ir.ts';
+import type { Expr, OnConflict, PhysicalTable, ReferentialNode, TableRef } from '../sql/plan/ir.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import { schemaChanged } from './errors.ts';
-import type { Entry } from './operands.ts';
+import type { Block, Entry } from './operands.ts';
 import { expectIndex, expectShards } from './verify-rel.ts';
+import { referentialGraph, validationNode } from './verify-references.ts';
 import {
   NO_COLUMNS, expectBool, expectColumns, expectTypes, groups, nodes, over, relationBlock, tableRow, typesOf, valueBlock,
-  type Builders, type CatalogTable, type Checking,
+  type Builders, type CatalogTable, type Checking, type Scope,
 } from './verify-context.ts';
 
-type WriteOpcode = 'INSERT' | 'UPDATE' | 'DELETE' | 'ROUTED_INSERT' | 'CREATE_TABLE' | 'DROP_TABLE' | 'TRUNCATE' | 'CREATE_INDEX' | 'DROP_INDEX' | 'REWRITE_TABLE';
+type WriteOpcode =
+  | 'INSERT' | 'UPDATE' | 'DELETE' | 'ROUTED_INSERT' | 'CREATE_TABLE' | 'DROP_TABLE' | 'TRUNCATE' | 'CREATE_INDEX' | 'DROP_INDEX' | 'REWRITE_TABLE'
+  | 'VALIDATE_FOREIGN_KEYS';
 
 function existingTable(ins: Checking, oid: number): CatalogTable {
   const table = ins.v.catalog.table(oid);
@@ -53,7 +56,7 @@ function returningOf(ins: Checking, count: number | null, values: readonly Expr[
 
 export const writeChecks: Builders<WriteOpcode> = {
   INSERT: (ins) => {
-    const { table, columns, returning: returningCount, checks: checkCount, onConflict: conflictBlock, body } = ins.operands;
+    const { table, columns, returning: returningCount, checks: checkCount, onConflict: conflictBlock, body, foreignKeys } = ins.operands;
     const input = ins.inputs[0][0];
     const stored = tableRow(table);
     ins.v.spend(3 * stored.length);
@@ -74,13 +77,14 @@ export const writeChecks: Builders<WriteOpcode> = {
       rel: {
         rel: 'insert', table, input: input.node, onConflict,
         returning: returningOf(ins, returningCount, nodes(returning as Entry<'value'>[]), columns), columns, checks: nodes(checks as Entry<'check'>[]),
+        foreignKeys: graphOf(ins, foreignKeys, table),
       },
       columns,
     };
   },
 
   UPDATE: (ins) => {
-    const { table, columns, returning: returningCount, checks: checkCount, recheck: hasRecheck, body } = ins.operands;
+    const { table, columns, returning: returningCount, checks: checkCount, recheck: hasRecheck, body, foreignKeys } = ins.operands;
     const input = ins.inputs[0][0];
     const stored = tableRow(table);
     ins.v.spend(stored.length);
@@ -97,13 +101,14 @@ export const writeChecks: Builders<WriteOpcode> = {
       rel: {
         rel: 'update', table, input: input.node, set, recheck: recheckOf(ins, recheck as Entry<'value'>[]),
         returning: returningOf(ins, returningCount, nodes(returning as Entry<'value'>[]), columns), columns, checks: nodes(checks as Entry<'check'>[]),
+        foreignKeys: graphOf(ins, foreignKeys, table),
       },
       columns,
     };
   },
 
   DELETE: (ins) => {
-    const { table, columns, returning: returningCount, recheck: hasRecheck, body } = ins.operands;
+    const { table, columns, returning: returningCount, recheck: hasRecheck, body, foreignKeys } = ins.operands;
     const input = ins.inputs[0][0];
     const stored = tableRow(table);
     ins.v.spend(stored.length);
@@ -117,6 +122,7 @@ export const writeChecks: Builders<WriteOpcode> = {
       rel: {
         rel: 'delete', table, input: input.node, recheck: recheckOf(ins, recheck as Entry<'value'>[]),
         returning: returningOf(ins, returningCount, nodes(returning as Entry<'value'>[]), columns), columns,
+        foreignKeys: graphOf(ins, foreignKeys, table),
       },
       columns,
     };
@@ -178,7 +184,14 @@ export const writeChecks: Builders<WriteOpcode> = {
     expectTypes(ins, row, types, 'rewritten column');
     return { rel: { rel: 'ddl', action: 'rewrite', table, definition, row }, columns: NO_COLUMNS };
   },
+
+  VALIDATE_FOREIGN_KEYS: (ins) => ({ rel: { rel: 'ddl', action: 'validate', node: validationNode(ins, ins.operands.node) }, columns: NO_COLUMNS }),
 };
+
+/** A write's foreign key graph; absent means none. */
+function graphOf(ins: Checking & { readonly scope: Scope }, block: Block | null, table: TableRef): ReferentialNode[] {
+  return block === null ? [] : referentialGraph(ins, block, table);
+}
 
 function recheckOf(ins: Checking, entries: readonly Entry<'value'>[]): Expr | null {
   if (entries.length === 0) return null;

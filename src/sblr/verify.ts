@@ -23,6 +23,7 @@ import {
 } from './verify-context.ts';
 import { expressionChecks } from './verify-expr.ts';
 import { relationChecks } from './verify-rel.ts';
+import { referenceChecks } from './verify-references.ts';
 import { writeChecks } from './verify-write.ts';
 
 export type { CatalogTable, FunctionChecker, VerifierCatalog } from './verify-context.ts';
@@ -37,7 +38,7 @@ export interface VerifiedProgram {
   readonly tables: readonly TableRef[];
 }
 
-const CHECKS: Builders<OpcodeName> = { ...expressionChecks, ...relationChecks, ...writeChecks };
+const CHECKS: Builders<OpcodeName> = { ...expressionChecks, ...relationChecks, ...writeChecks, ...referenceChecks };
 
 /**
  * Checks size, magic, format version and content hash, and returns the hash. Cheap enough to

@@ -13,7 +13,7 @@ import type { BindOptions, FunctionResolver } from '../sql/bind/context.ts';
 import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
 import type { EvalContext } from '../sql/functions/index.ts';
 import type { ParsedStatement } from '../sql/parse/index.ts';
-import type { SqlType } from '../sql/types/sql-type.ts';
+import { TEXT, type SqlType } from '../sql/types/sql-type.ts';
 import type { CompiledProgram } from '../sblr/compile/index.ts';
 import type { ExecContext } from '../sblr/compile/context.ts';
 import type { Database } from '../coordinator/database.ts';
@@ -76,6 +76,8 @@ export class SqlSession implements Session {
   readonly startedAt = Date.now();
   private txn: SessionTransaction | null = null;
   private readonly statements = new Map<string, PreparedStatement>();
+  /** The queries of prepared EXPLAIN statements, planned for their parameters. */
+  private readonly explainedQueries = new WeakMap<PreparedStatement, PreparedStatement>();
   private readonly portals = new Map<string, Portal>();
   /** SET LOCAL values to restore when the transaction ends. */
   private localRestore = new Map<string, string | null>();
@@ -532,14 +534,33 @@ export class SqlSession implements Session {
     if (parsed !== null) this.checkNotAborted(parsed.ast as Node);
     const declared = parameterTypes.map((oid) => (oid === 0 ? undefined : this.db.typeOfOid(oid)));
     const statement: PreparedStatement = { sql, parsed, declared, plan: null };
-    if (parsed !== null && isPlannable(parsed.ast as Node)) {
+    const planned = parsed !== null && isPlannable(parsed.ast as Node) ? statement : this.explainedQuery(statement);
+    if (planned !== null) {
       try {
-        this.planFor(statement);
+        this.planFor(planned);
       } catch (error) {
         throw this.db.translateError(error, this.catalogView());
       }
     }
     this.statements.set(name, statement);
+  }
+
+  /**
+   * The query a prepared EXPLAIN explains, planned with the statement's declared parameter
+   * types, so that Describe reports and Bind decodes the parameters the query has (as
+   * PostgreSQL does); null for other statements.
+   */
+  private explainedQuery(statement: PreparedStatement): PreparedStatement | null {
+    const parsed = statement.parsed;
+    if (parsed === null || kindOf(parsed.ast as Node) !== 'ExplainStmt') return null;
+    const query = (parsed.ast as Node).ExplainStmt.query as Node;
+    if (!isPlannable(query)) return null;
+    let explained = this.explainedQueries.get(statement);
+    if (explained === undefined) {
+      explained = { sql: parsed.text, parsed: { ...parsed, ast: query as ParsedStatement['ast'] }, declared: statement.declared, plan: null };
+      this.explainedQueries.set(statement, explained);
+    }
+    return explained;
   }
 
   private statement(name: string): PreparedStatement {
@@ -555,7 +576,9 @@ export class SqlSession implements Session {
       const plan = this.planFor(s);
       return { parameterTypes: plan.parameterTypes, columns: plan.columns };
     }
-    return { parameterTypes: s.declared.map((t) => t ?? { kind: 'text' }), columns: utilityColumns(this, s.parsed) };
+    const explained = this.explainedQuery(s);
+    const parameterTypes = explained === null ? s.declared.map((t) => t ?? TEXT) : this.planFor(explained).parameterTypes;
+    return { parameterTypes, columns: utilityColumns(this, s.parsed) };
   }
 
   bind(portalName: string, statementName: string, parameterFormats: readonly (0 | 1)[], parameters: readonly (Uint8Array | null)[], resultFormats: readonly (0 | 1)[]): void {
@@ -563,7 +586,8 @@ export class SqlSession implements Session {
     if (statement.parsed !== null) this.checkNotAborted(statement.parsed.ast as Node);
     if (portalName !== '' && this.portals.has(portalName)) throw new EngineError(SqlState.duplicateCursor, `portal "${portalName}" already exists`);
     const plan = statement.parsed !== null && isPlannable(statement.parsed.ast as Node) ? this.planFor(statement) : null;
-    const types = plan?.parameterTypes ?? statement.declared.map((t) => t ?? ({ kind: 'text' } as SqlType));
+    const explained = plan === null ? this.explainedQuery(statement) : null;
+    const types = plan?.parameterTypes ?? (explained === null ? statement.declared.map((t) => t ?? TEXT) : this.planFor(explained).parameterTypes);
     if (parameters.length !== types.length) {
       throw new EngineError(SqlState.protocolViolation, `bind message supplies ${parameters.length} parameters, but prepared statement "${statementName}" requires ${types.length}`);
     }
@@ -600,7 +624,7 @@ export class SqlSession implements Session {
     this.checkNotAborted(s.parsed.ast as Node);
     try {
       if (isPlannable(s.parsed.ast as Node)) return await this.runPortal(portal, maxRows, sink);
-      await this.timed(s.sql, 'utility', () => runUtility(this, s.parsed as ParsedStatement, sink, false, portal.params));
+      await this.timed(s.sql, 'utility', () => runUtility(this, s.parsed as ParsedStatement, sink, false, portal.params, this.explainedQuery(s)?.plan?.parameterTypes ?? s.declared));
       return 'complete';
     } catch (error) {
       this.failTransaction();

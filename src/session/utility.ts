@@ -12,6 +12,7 @@ import { DdlBinder, type DdlAction } from '../sql/bind/ddl.ts';
 import { QueryBinder } from '../sql/bind/query.ts';
 import { typeFromName } from '../sql/bind/type-name.ts';
 import { BOOTSTRAP_SUPERUSER, type RoleObject } from '../sql/catalog/model.ts';
+import { isPredefinedRole, isReservedRoleName } from '../sql/catalog/predefined-roles.ts';
 import { engineTableName } from '../sql/catalog/physical.ts';
 import { replicationOptions, type ParsedStatement } from '../sql/parse/index.ts';
 import { encodeProgram } from '../sblr/encode.ts';
@@ -49,7 +50,11 @@ function showName(name: string): string {
   return name;
 }
 
-export async function runUtility(session: SqlSession, parsed: ParsedStatement, sink: ResultSink, simple: boolean, params: readonly Value[] = []): Promise<void> {
+/** `params` are the values a Bind gave, of the statement's declared `parameterTypes` (which
+ * an EXPLAIN plans its query with). */
+export async function runUtility(
+  session: SqlSession, parsed: ParsedStatement, sink: ResultSink, simple: boolean, params: readonly Value[] = [], parameterTypes: readonly (SqlType | undefined)[] = [],
+): Promise<void> {
   const ast = parsed.ast as Node;
   const kind = kindOf(ast);
   const body = bodyOf(ast);
@@ -78,7 +83,7 @@ export async function runUtility(session: SqlSession, parsed: ParsedStatement, s
     case 'CopyStmt':
       return runCopy(session, parsed, body, sink);
     case 'ExplainStmt':
-      return explain(session, parsed, body, sink, simple, params);
+      return explain(session, parsed, body, sink, simple, params, parameterTypes);
     case 'PrepareStmt': {
       const declared = list(body.argtypes).map((t) => typeFromName(t.TypeName, parsed.location));
       session.sqlPrepare(body.name as string, { ...parsed, ast: body.query }, declared);
@@ -343,7 +348,7 @@ async function role(session: SqlSession, kind: string, body: Body, sink: ResultS
         }
         throw new EngineError(SqlState.undefinedObject, `role "${name}" does not exist`);
       }
-      if (found.oid === BOOTSTRAP_SUPERUSER) throw new EngineError(SqlState.dependentObjectsStillExist, `cannot drop role ${name} because it is required by the database system`);
+      if (found.oid === BOOTSTRAP_SUPERUSER || isPredefinedRole(found.oid)) throw new EngineError(SqlState.dependentObjectsStillExist, `cannot drop role ${name} because it is required by the database system`);
       if (name === session.info.user) throw new EngineError(SqlState.objectInUse, 'current user cannot be dropped');
       changes.push([found.oid, null]);
     }
@@ -352,6 +357,11 @@ async function role(session: SqlSession, kind: string, body: Body, sink: ResultS
     return;
   }
   const name = kind === 'CreateRoleStmt' ? (body.role as string) : (body.role.RoleSpec?.rolename ?? body.role.rolename) as string;
+  if (isReservedRoleName(name)) {
+    throw new EngineError(SqlState.reservedName, `role name "${name}" is reserved`, {
+      detail: kind === 'CreateRoleStmt' ? 'Role names starting with "pg_" are reserved.' : 'Cannot alter reserved roles.',
+    });
+  }
   const existing = draft.role(name);
   let roleObject: RoleObject;
   if (kind === 'CreateRoleStmt') {
@@ -393,10 +403,12 @@ async function role(session: SqlSession, kind: string, body: Body, sink: ResultS
 
 // ---- EXPLAIN, EXECUTE, VACUUM ------------------------------------------------------------------
 
-async function explain(session: SqlSession, parsed: ParsedStatement, body: Body, sink: ResultSink, simple: boolean, params: readonly Value[]): Promise<void> {
+async function explain(
+  session: SqlSession, parsed: ParsedStatement, body: Body, sink: ResultSink, simple: boolean, params: readonly Value[], parameterTypes: readonly (SqlType | undefined)[],
+): Promise<void> {
   const analyze = list(body.options).some((o) => o.DefElem.defname === 'analyze' && o.DefElem.arg?.Boolean?.boolval !== false);
   const inner: ParsedStatement = { ...parsed, ast: body.query };
-  const statement = { sql: parsed.text, parsed: inner, declared: [], plan: null };
+  const statement = { sql: parsed.text, parsed: inner, declared: parameterTypes, plan: null };
   const plan = session.planFor(statement);
   const lines = explainLines(plan.plan, (oid) => session.catalogView().get(oid)?.name ?? engineTableName(oid));
   if (analyze) {

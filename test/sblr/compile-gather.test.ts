@@ -57,7 +57,7 @@ describe('gather', () => {
   it('runs a write on every shard and concatenates RETURNING rows in shard order', async () => {
     const c = await cluster();
     const insert: Rel = {
-      rel: 'insert', table: items, input: values([[10, 1]]), onConflict: null, returning: [col(0), col(1)],
+      rel: 'insert', table: items, input: values([[10, 1]]), onConflict: null, returning: [col(0), col(1)], foreignKeys: [],
       columns: items.columns, checks: [],
     };
     c.subplans.set(Buffer.from(encodeProgram(insert, { parameterTypes: [] })).toString('hex'), insert);

@@ -9,15 +9,15 @@ const accounts = tableRef(300, [['id', t.int4], ['owner', t.text], ['balance', t
 const log = tableRef(301, [['msg', t.text], ['n', t.int4]], true);
 
 function insert(table: TableRef, input: Rel, extra: Partial<InsertRel> = {}): Rel {
-  return { rel: 'insert', table, input, onConflict: null, returning: null, columns: [], checks: [], ...extra };
+  return { rel: 'insert', table, input, onConflict: null, returning: null, columns: [], checks: [], foreignKeys: [], ...extra };
 }
 
 function update(table: TableRef, input: Rel, set: Expr[], extra: Partial<Extract<Rel, { rel: 'update' }>> = {}): Rel {
-  return { rel: 'update', table, input, set, recheck: null, returning: null, columns: [], checks: [], ...extra };
+  return { rel: 'update', table, input, set, recheck: null, returning: null, columns: [], checks: [], foreignKeys: [], ...extra };
 }
 
 function remove(table: TableRef, input: Rel, extra: Partial<Extract<Rel, { rel: 'delete' }>> = {}): Rel {
-  return { rel: 'delete', table, input, recheck: null, returning: null, columns: [], ...extra };
+  return { rel: 'delete', table, input, recheck: null, returning: null, columns: [], foreignKeys: [], ...extra };
 }
 
 const rowsOf = (...rows: Value[][]) => values(rows, [t.int4, t.text, t.int8]);

@@ -11,10 +11,11 @@ import fc from 'fast-check';
 import { formatType, parseType, type ColumnType, type ScalarType, type Value } from '../../src/engine/types.ts';
 import { formatDecimal } from '../../src/engine/decimal.ts';
 import type {
-  AggregateCall, Check, Expr, FrameBound, InsertRel, OnConflict, OutputColumn, PhysicalIndex, PhysicalTable, Rel, SortKey, TableRef, WindowCall,
+  AggregateCall, Check, Expr, ForeignKeyAction, ForeignKeyCheck, FrameBound, InsertRel, OnConflict, OutputColumn, PhysicalIndex, PhysicalTable, ReferentialNode,
+  Rel, SortKey, TableRef, WindowCall,
 } from '../../src/sql/plan/ir.ts';
 import { BOOL, INT4, INT8, type SqlType } from '../../src/sql/types/sql-type.ts';
-import { AGGREGATE_NAMES, WINDOW_NAMES } from '../../sblr/opcodes.ts';
+import { AGGREGATE_NAMES, REFERENTIAL_RULES, WINDOW_NAMES } from '../../sblr/opcodes.ts';
 import { sameType } from '../../src/sblr/types.ts';
 import { TestCatalog, partialOutputs } from './support.ts';
 
@@ -562,7 +563,64 @@ class PlanGenerator {
         where: update && this.chance(0.5) ? this.expr(both, BOOL, 2) : null,
       };
     }
-    return { rel: 'insert', table: ref, input, onConflict, returning, columns, checks: this.checks(s, stored) };
+    return { rel: 'insert', table: ref, input, onConflict, returning, columns, checks: this.checks(s, stored), foreignKeys: this.foreignKeys(s, ref) };
+  }
+
+  // ---- foreign keys ----------------------------------------------------------------------
+
+  /** Sometimes a write's foreign key graph: node 0 the written table, then random tables
+   * (repeats make cycles), their actions pointing anywhere in the graph. */
+  private foreignKeys(s: Scope, written: TableRef): ReferentialNode[] {
+    if (!this.chance(0.3)) return [];
+    const tables = [written, ...this.times(0, 2, () => this.pick(this.tables).ref)];
+    return tables.map((ref) => this.referentialNode(s, ref, tables));
+  }
+
+  private referentialNode(s: Scope, table: TableRef, graph: readonly TableRef[]): ReferentialNode {
+    const stored = typesOf(table.columns);
+    const visible = table.hiddenRowId ? stored.length - 1 : stored.length;
+    return {
+      table, name: this.name(), columnNames: this.times(visible, visible, () => this.name()), checks: this.checks(s, stored),
+      keys: this.times(0, 2, () => this.keyCheck(table)),
+      referencedBy: this.times(0, 2, () => this.keyAction(s, table, graph)),
+    };
+  }
+
+  /** A probe: a relation over nothing but the probed row, yielding the stored rows of `table`. */
+  private probe(row: readonly SqlType[], table: TableRef): Rel {
+    const scope: Scope = { site: 'shard', row: [], outers: [row], ctes: NO_BINDINGS, workTables: NO_BINDINGS };
+    return this.shaped(scope, typesOf(table.columns), 1).rel;
+  }
+
+  /** `count` column positions of a row of `width`, repeats allowed. */
+  private keyColumns(width: number, count: number): number[] {
+    return Array.from({ length: count }, () => this.int(0, width - 1));
+  }
+
+  private keyCheck(table: TableRef): ForeignKeyCheck {
+    const parent = this.pick(this.tables).ref;
+    const width = this.int(1, 2);
+    return {
+      name: this.name(), columns: this.keyColumns(table.columns.length, width), matchFull: this.chance(0.5), parent, parentName: this.name(),
+      parentColumns: this.keyColumns(parent.columns.length, width), probe: this.probe(typesOf(table.columns), parent),
+    };
+  }
+
+  private keyAction(s: Scope, table: TableRef, graph: readonly TableRef[]): ForeignKeyAction {
+    const child = this.int(0, graph.length - 1);
+    const childRow = typesOf(graph[child].columns);
+    const row = typesOf(table.columns);
+    const width = this.int(1, 2);
+    const onDelete = this.pick(REFERENTIAL_RULES);
+    const onUpdate = this.pick(REFERENTIAL_RULES);
+    const newRow = (scopeRow: readonly SqlType[]): Expr[] => childRow.map((type) => this.expr({ ...s, row: scopeRow }, type, 1));
+    return {
+      name: this.name(), child, columns: this.keyColumns(row.length, width), childColumns: this.keyColumns(childRow.length, width), onDelete, onUpdate,
+      probe: this.probe(row, graph[child]),
+      replacement: this.chance(0.5) ? this.probe(row, table) : null,
+      deleteSet: onDelete === 'setNull' || onDelete === 'setDefault' ? newRow(childRow) : null,
+      updateSet: onUpdate === 'cascade' || onUpdate === 'setNull' || onUpdate === 'setDefault' ? newRow([...childRow, ...row]) : null,
+    };
   }
 
   private write(s: Scope): Rel {
@@ -582,9 +640,9 @@ class PlanGenerator {
     const recheck = this.chance(0.5) ? this.expr(storedScope, BOOL, 2) : null;
     if (kind === 1) {
       const row: Scope = { ...s, row: typesOf(input.columns) };
-      return { rel: 'update', table: ref, input: input.rel, set: stored.map((type) => this.expr(row, type, 2)), recheck, returning, columns, checks: checks() };
+      return { rel: 'update', table: ref, input: input.rel, set: stored.map((type) => this.expr(row, type, 2)), recheck, returning, columns, checks: checks(), foreignKeys: this.foreignKeys(s, ref) };
     }
-    return { rel: 'delete', table: ref, input: input.rel, recheck, returning, columns };
+    return { rel: 'delete', table: ref, input: input.rel, recheck, returning, columns, foreignKeys: this.foreignKeys(s, ref) };
   }
 
   private definition(): PhysicalTable {
@@ -602,13 +660,18 @@ class PlanGenerator {
 
   private ddl(s: Scope): Rel {
     const { ref, indexes } = this.pick(this.tables);
-    switch (this.int(0, 5)) {
+    switch (this.int(0, 6)) {
       case 0: return { rel: 'ddl', action: 'createTable', oid: 200_000 + this.int(0, 1000), definition: this.definition() };
       case 1: return { rel: 'ddl', action: 'dropTable', oid: ref.oid };
       case 2: return { rel: 'ddl', action: 'truncate', table: ref };
       case 3: return { rel: 'ddl', action: 'createIndex', oid: ref.oid, index: this.index(ref.columns.map((column) => column.name)) };
       case 4:
         return indexes.length > 0 ? { rel: 'ddl', action: 'dropIndex', oid: ref.oid, name: this.pick(indexes) } : { rel: 'ddl', action: 'dropTable', oid: ref.oid };
+      case 5: {
+        const node = this.referentialNode(s, ref, [ref]);
+        const keys = node.keys.length > 0 ? node.keys : [this.keyCheck(ref)];
+        return { rel: 'ddl', action: 'validate', node: { ...node, checks: [], keys, referencedBy: [] } };
+      }
       default: {
         const definition = this.definition();
         const row: Scope = { ...s, row: typesOf(ref.columns) };

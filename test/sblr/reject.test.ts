@@ -10,7 +10,7 @@ import { BOOL, INT4, INT8, TEXT, type SqlType } from '../../src/sql/types/sql-ty
 import { encodeProgram } from '../../src/sblr/encode.ts';
 import { isSchemaChanged } from '../../src/sblr/errors.ts';
 import { verifyProgram, type FunctionChecker, type VerifierCatalog } from '../../src/sblr/verify.ts';
-import { MAX_PROGRAM_BYTES } from '../../sblr/format.ts';
+import { FORMAT_VERSION, MAX_PROGRAM_BYTES } from '../../sblr/format.ts';
 import { Asm, assemble, rehash } from './assembler.ts';
 import { TestCatalog, everyFunction } from './support.ts';
 
@@ -82,7 +82,7 @@ describe('the container', () => {
     const notSblr = Buffer.from(good);
     notSblr[0] = 0x58;
     expectInvalid(notSblr, 'do not start with "SBLR"');
-    expectInvalid(assemble(scan(), { ...withT, version: 2 }), 'format version 2 is not supported; this node reads version 1');
+    expectInvalid(assemble(scan(), { ...withT, version: FORMAT_VERSION + 1 }), `format version ${FORMAT_VERSION + 1} is not supported; this node reads version ${FORMAT_VERSION}`);
     const tampered = Buffer.from(good);
     tampered[tampered.length - 1] ^= 1;
     expectInvalid(tampered, 'the content hash does not match');
@@ -247,7 +247,7 @@ describe('sites', () => {
     expectInvalid(plan({ ...gather, shards: [1, 1] } as Rel), 'GATHER: a shard listed twice', coordinator);
     expectInvalid(plan({ ...gather, route: { keys: [[{ op: 'const', type: { kind: 'oid' }, value: 1 }]] } } as Rel), 'GATHER: a route value of type oid, which no column stores', coordinator);
     const rows: Rel = { rel: 'values', columns: T.columns, rows: [[int4(1), { op: 'const', type: TEXT, value: 'x' }]] };
-    const insert: Rel = { rel: 'insert', table: T, input: { rel: 'values', columns: T.columns, rows: [] }, onConflict: null, returning: null, columns: [], checks: [] };
+    const insert: Rel = { rel: 'insert', table: T, input: { rel: 'values', columns: T.columns, rows: [] }, onConflict: null, returning: null, columns: [], checks: [], foreignKeys: [] };
     const routedInsert: Rel = { rel: 'routedInsert', shards: [0, 1], key: [0], input: rows, insert: insert as Extract<Rel, { rel: 'insert' }>, columns: [] };
     expect(verifyProgram(plan(routedInsert), 'coordinator', catalog, everyFunction).root).toEqual(routedInsert);
     expectInvalid(plan(routedInsert), 'ROUTED_INSERT runs only on the coordinator, not on a shard');

@@ -39,7 +39,7 @@ describe('SBLR round trip', () => {
     for (const program of samplePrograms(2024, 400)) walk(program.root);
     expect([...seen].sort()).toEqual([
       'aggregate', 'allArray', 'and', 'anyArray', 'array', 'call', 'case', 'cast', 'catalog', 'coalesce', 'column', 'const', 'cteRef',
-      'ddl:createIndex', 'ddl:createTable', 'ddl:dropIndex', 'ddl:dropTable', 'ddl:rewrite', 'ddl:truncate', 'delete', 'distinct',
+      'ddl:createIndex', 'ddl:createTable', 'ddl:dropIndex', 'ddl:dropTable', 'ddl:rewrite', 'ddl:truncate', 'ddl:validate', 'delete', 'distinct',
       'filter', 'function', 'gather', 'greatest', 'inList', 'indexScan', 'insert', 'isDistinct', 'isNull', 'join', 'lateral join',
       'least', 'limit', 'not', 'nullif', 'or', 'outer', 'param', 'project', 'recursive', 'result', 'routedInsert', 'row', 'scan', 'setop', 'sort',
       'subquery:all', 'subquery:any', 'subquery:array', 'subquery:exists', 'subquery:scalar', 'update', 'values', 'window', 'workTable',

@@ -7,7 +7,9 @@
  *
  * A reference leaves the subplan when its depth exceeds the scopes entered inside the subplan
  * (a subquery's plan and a LATERAL join's right side each add one); such an `outer` of depth d
- * met under n of them reads the gather's own enclosing row at depth d − n.
+ * met under n of them reads the gather's own enclosing row at depth d − n. Foreign key probes
+ * are scopes of their own whose only enclosing row is the row they probe for: they are left
+ * as they are.
  */
 import type { Expr, OuterExpr, Rel } from '../../sql/plan/ir.ts';
 
@@ -50,6 +52,8 @@ export function bindEnclosingRows(plan: Rel, firstParameter: number): BoundSubpl
     }
     let copy: Record<string, unknown> | null = null;
     for (const field in record) {
+      // A write's foreign key work reads only the rows it probes for, never an enclosing row.
+      if (field === 'foreignKeys' || (record.rel === 'ddl' && field === 'node')) continue;
       const inner = (record.op === 'subquery' && field === 'plan') || (record.rel === 'join' && record.lateral === true && field === 'right');
       const child = record[field];
       const mapped = visit(child, inner ? nesting + 1 : nesting);

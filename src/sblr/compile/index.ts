@@ -16,4 +16,4 @@ export { compileProgram, type CompiledProgram, type VerifiedProgram } from './pr
 export type { CoordinatorSite, ExecContext, ShardSite, WriteResult } from './context.ts';
 export { ShardRuntime } from '../runtime/shard-runtime.ts';
 export { isWrite } from './rel.ts';
-export { setReturningColumns } from '../runtime/srf.ts';
+export { defineSetReturningFunction, definedSetReturningSignatures, setReturningColumns } from '../runtime/srf.ts';

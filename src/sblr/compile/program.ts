@@ -6,8 +6,9 @@
  *
  * A query program streams: `open` returns a pull iterator a portal can stop after N rows and
  * resume later. A write program (DML, DDL, a gather of writes, or a query with data-modifying
- * CTEs) runs its write steps in order, then returns the count and RETURNING rows of its root
- * write, or the rows of its query part.
+ * CTEs) runs its write steps in order and returns the count and RETURNING rows of its root
+ * write, or the rows of its query part; once those are complete, before returning, it runs the
+ * work the steps deferred to the statement's end (foreign keys).
  */
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Row } from '../../engine/types.ts';
@@ -122,9 +123,15 @@ function build(root: Rel, parameterTypes: readonly SqlType[]): CompiledProgram {
     async run(ctx) {
       const exec = new Execution(ctx, slotCount);
       for (const step of writes) exec.slots[step.slot] = await step.run(exec);
-      if (rootWrite !== null) return exec.slots[rootWrite.slot] as WriteResult;
-      const rows = drain(source(exec.top));
-      return { count: rows.length, rows };
+      let result: WriteResult;
+      if (rootWrite !== null) {
+        result = exec.slots[rootWrite.slot] as WriteResult;
+      } else {
+        const rows = drain(source(exec.top));
+        result = { count: rows.length, rows };
+      }
+      await exec.finish();
+      return result;
     },
   };
 }

@@ -18,7 +18,7 @@ import { deleteStep, updateStep } from '../runtime/modify.ts';
 import { compileIndexScan, compileScan } from '../runtime/scan.ts';
 import { compileSetOp } from '../runtime/setop.ts';
 import { compileSort } from '../runtime/sort.ts';
-import { compileFunctionRel } from '../runtime/srf.ts';
+import { compileFunctionRel, compileProjectSet } from '../runtime/srf.ts';
 import { compileWindow } from '../runtime/window.ts';
 import type { Compiler, Source, WriteStep } from './compiler.ts';
 import type { WriteResult } from './context.ts';
@@ -37,7 +37,7 @@ export function isWrite(rel: Rel): boolean {
       return isWrite(rel.left) || isWrite(rel.right);
     case 'recursive':
       return isWrite(rel.seed) || isWrite(rel.step);
-    case 'filter': case 'project': case 'aggregate': case 'window': case 'sort': case 'limit': case 'distinct':
+    case 'filter': case 'project': case 'projectSet': case 'aggregate': case 'window': case 'sort': case 'limit': case 'distinct':
       return isWrite(rel.input);
     default:
       return false;
@@ -62,6 +62,7 @@ export function compileRel(rel: Rel, c: Compiler): Source {
     case 'workTable': return compileWorkTable(rel, c);
     case 'cteRef': return compileCteRef(rel, c);
     case 'function': return compileFunctionRel(rel, c);
+    case 'projectSet': return compileProjectSet(rel, c);
     case 'result': return compileResult(rel, c);
     case 'catalog': return compileCatalog(rel);
     case 'gather':

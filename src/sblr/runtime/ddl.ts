@@ -15,6 +15,7 @@ import type { Row, Value } from '../../engine/types.ts';
 import type { DdlRel, PhysicalIndex, PhysicalTable } from '../../sql/plan/ir.ts';
 import type { Compiler, WriteStep } from '../compile/compiler.ts';
 import type { Frame } from './execution.ts';
+import { compileValidation } from './referential.ts';
 import { tableName } from './scan.ts';
 
 export function ddlStep(rel: DdlRel, c: Compiler, slot: number): WriteStep {
@@ -89,6 +90,8 @@ function compileAction(rel: DdlRel, c: Compiler): (tx: Transaction, frame: Frame
         }
       };
     }
+    case 'validate':
+      return compileValidation(rel.node, c);
   }
 }
 

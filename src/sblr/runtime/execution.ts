@@ -16,10 +16,24 @@ export class Execution {
   /** The frame of the statement itself: no enclosing rows. */
   readonly top: Frame;
   private ticks = 0;
+  /** Work the statement's end runs, in order (foreign key checks and actions). */
+  private deferred: (() => Promise<void>)[] | null = null;
 
   constructor(readonly ctx: ExecContext, slotCount: number) {
     this.slots = new Array<unknown>(slotCount).fill(undefined);
     this.top = { exec: this, outer: [] };
+  }
+
+  /** Defers `work` to the end of the statement. */
+  atEnd(work: () => Promise<void>): void {
+    (this.deferred ??= []).push(work);
+  }
+
+  /** Ends the statement: runs the deferred work, including what that work defers. */
+  async finish(): Promise<void> {
+    const deferred = this.deferred;
+    if (deferred === null) return;
+    for (let i = 0; i < deferred.length; i++) await deferred[i]();
   }
 
   /** Counts one row of work; every 1024th asks the session whether to stop. */

@@ -17,6 +17,7 @@ import type { InsertRel, OnConflict } from '../../sql/plan/ir.ts';
 import type { Compiler, Evaluator, WriteStep } from '../compile/compiler.ts';
 import type { Frame } from './execution.ts';
 import { compositeKeyOf, keyOf, type HashKey } from './hash-key.ts';
+import { compileReferences, type RowEvents } from './referential.ts';
 import { tableName } from './scan.ts';
 import { compileChecks, compileReturning, type RowChecker } from './write-support.ts';
 
@@ -28,6 +29,7 @@ export function insertStep(rel: InsertRel, c: Compiler, slot: number): WriteStep
   const check = compileChecks(rel.table, rel.checks, c);
   const returning = compileReturning(rel.returning, c);
   const upsert = rel.onConflict === null ? null : compileUpsert(rel, rel.onConflict, c, check);
+  const references = compileReferences(rel.foreignKeys, c);
   return {
     slot,
     async run(exec) {
@@ -36,7 +38,8 @@ export function insertStep(rel: InsertRel, c: Compiler, slot: number): WriteStep
       const frame = exec.top;
       const rows: Row[] = [];
       let count = 0;
-      const command = upsert === null ? null : upsert.start(tx, frame);
+      const events = references?.start(exec) ?? null;
+      const command = upsert === null ? null : upsert.start(tx, frame, events);
       const cursor = input(frame);
       for (let row = cursor.next(); row !== undefined; row = cursor.next()) {
         exec.tick();
@@ -49,6 +52,7 @@ export function insertStep(rel: InsertRel, c: Compiler, slot: number): WriteStep
         check(stored, frame);
         if (command === null) {
           await tx.insert(name, stored);
+          events?.inserted(stored);
         } else {
           const outcome = await command(stored);
           if (outcome === null) continue;
@@ -64,8 +68,8 @@ export function insertStep(rel: InsertRel, c: Compiler, slot: number): WriteStep
 
 interface Upsert {
   /** Starts one execution: returns the handler of each proposed row (null = nothing written,
-   * else the row now stored). */
-  start(tx: Transaction, frame: Frame): (proposed: Row) => Promise<Row | null>;
+   * else the row now stored), which reports what it wrote to `events`. */
+  start(tx: Transaction, frame: Frame, events: RowEvents | null): (proposed: Row) => Promise<Row | null>;
 }
 
 function compileUpsert(rel: InsertRel, onConflict: OnConflict, c: Compiler, check: RowChecker): Upsert {
@@ -74,7 +78,7 @@ function compileUpsert(rel: InsertRel, onConflict: OnConflict, c: Compiler, chec
   const where = onConflict.where === null ? null : c.predicate(onConflict.where);
   if (onConflict.action === 'update' && set === null) throw new EngineError(SqlState.internalError, 'invalid plan: ON CONFLICT DO UPDATE without SET');
   return {
-    start(tx, frame) {
+    start(tx, frame, events) {
       const info = tx.table(name);
       const index = onConflict.index === null ? null : info.indexByName.get(onConflict.index);
       if (index === undefined) throw new EngineError(SqlState.undefinedObject, `index "${onConflict.index}" does not exist`);
@@ -110,6 +114,7 @@ function compileUpsert(rel: InsertRel, onConflict: OnConflict, c: Compiler, chec
       const resolve = async (pk: Value[], proposed: Row): Promise<Row | null | 'gone'> => {
         if (onConflict.action === 'update' && touched.has(pkKey(pk))) throw secondTime();
         let gone = true;
+        let before: Row = proposed;
         const updated = await tx.update(name, pk, (current) => {
           gone = !holdsKey(current, proposed);
           if (gone || onConflict.action === 'nothing') return null;
@@ -117,10 +122,14 @@ function compileUpsert(rel: InsertRel, onConflict: OnConflict, c: Compiler, chec
           if (where !== null && !where(both, frame)) return null;
           const next = (set as readonly Evaluator[]).map((e) => e(both, frame));
           check(next, frame);
+          before = current;
           return next;
         });
         if (gone) return 'gone';
-        if (updated !== null) touched.add(pkKey(pkOf(updated)));
+        if (updated !== null) {
+          touched.add(pkKey(pkOf(updated)));
+          events?.updated(before, updated);
+        }
         return updated;
       };
 
@@ -137,6 +146,7 @@ function compileUpsert(rel: InsertRel, onConflict: OnConflict, c: Compiler, chec
           try {
             await tx.insert(name, proposed);
             touched.add(pkKey(pkOf(proposed)));
+            events?.inserted(proposed);
             return proposed;
           } catch (error) {
             if ((error as EngineError).code !== SqlState.uniqueViolation || index !== null) throw error;

@@ -15,6 +15,7 @@ import type { DeleteRel, UpdateRel } from '../../sql/plan/ir.ts';
 import type { Compiler, WriteStep } from '../compile/compiler.ts';
 import { drain } from './cursor.ts';
 import { compositeKeyOf, type HashKey } from './hash-key.ts';
+import { compileReferences } from './referential.ts';
 import { tableName } from './scan.ts';
 import { compileChecks, compileReturning, sameStoredRow, withNewest } from './write-support.ts';
 
@@ -51,25 +52,30 @@ export function updateStep(rel: UpdateRel, c: Compiler, slot: number): WriteStep
   const recheck = rel.recheck === null ? null : c.predicate(rel.recheck);
   const check = compileChecks(rel.table, rel.checks, c);
   const returning = compileReturning(rel.returning, c);
+  const references = compileReferences(rel.foreignKeys, c);
   return {
     slot,
     async run(exec) {
       const { tx } = exec.shard();
       const frame = exec.top;
       const rows: Row[] = [];
+      const events = references?.start(exec) ?? null;
       const count = await eachTarget(exec, input, name, rel.table, async (row, pk) => {
         let base = row;
+        let before = row;
         const updated = await tx.update(name, pk, (current) => {
           if (sameStoredRow(current, row, width)) base = row;
           else {
             if (recheck !== null && !recheck(current, frame)) return null;
             base = withNewest(current, row, width);
           }
+          before = current;
           const next = set.map((e) => e(base, frame));
           check(next, frame);
           return next;
         });
         if (updated === null) return false;
+        events?.updated(before, updated);
         if (returning !== null) rows.push(returning(withNewest(updated, base, width), frame));
         return true;
       });
@@ -84,20 +90,25 @@ export function deleteStep(rel: DeleteRel, c: Compiler, slot: number): WriteStep
   const width = rel.table.columns.length;
   const recheck = rel.recheck === null ? null : c.predicate(rel.recheck);
   const returning = compileReturning(rel.returning, c);
+  const references = compileReferences(rel.foreignKeys, c);
   return {
     slot,
     async run(exec) {
       const { tx } = exec.shard();
       const frame = exec.top;
       const rows: Row[] = [];
+      const events = references?.start(exec) ?? null;
       const count = await eachTarget(exec, input, name, rel.table, async (row, pk) => {
         let deleted = row;
+        let stored = row;
         const gone = await tx.delete(name, pk, (current) => {
+          stored = current;
           if (sameStoredRow(current, row, width)) return true;
           if (recheck !== null && !recheck(current, frame)) return false;
           deleted = withNewest(current, row, width);
           return true;
         });
+        if (gone) events?.deleted(stored);
         if (gone && returning !== null) rows.push(returning(deleted, frame));
         return gone;
       });

@@ -1,19 +1,22 @@
 /**
- * Set-returning functions in FROM: generate_series (integers, numeric, timestamps with an
- * interval step), unnest (several arrays zip, the shorter padded with NULLs), the JSON
- * element and member expanders, regexp_split_to_table. All are strict: a NULL argument
- * gives no rows. WITH ORDINALITY appends the row number as int8.
+ * Set-returning functions, in FROM (a FUNCTION relation) and in a select list (PROJECT_SET):
+ * generate_series (integers, numeric, timestamps with an interval step), generate_subscripts,
+ * unnest (several arrays zip, the shorter padded with NULLs), the JSON element, member and key
+ * expanders, regexp_matches, regexp_split_to_table and string_to_table. All are strict: a NULL
+ * argument gives no rows. WITH ORDINALITY appends the row number as int8.
  */
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Interval, Row, Value } from '../../engine/types.ts';
 import { add as addNum } from '../../sql/functions/numeric/arithmetic.ts';
 import { compareNum, readNum, writeNum, type Num } from '../../sql/functions/numeric/decimal.ts';
-import { sqlTypeName, type EvalContext } from '../../sql/functions/index.ts';
-import type { FunctionRel } from '../../sql/plan/ir.ts';
+import { sameType, sqlTypeName, type EvalContext } from '../../sql/functions/index.ts';
+import { compileRegex, parseFlags } from '../../sql/functions/strings/regex.ts';
+import type { FunctionRel, ProjectSetRel } from '../../sql/plan/ir.ts';
 import type { SqlType } from '../../sql/types/sql-type.ts';
-import type { Compiler, Source } from '../compile/compiler.ts';
+import type { Compiler, Evaluator, Source } from '../compile/compiler.ts';
 import { comparator, resolveBinary, resolveFunctionCall } from '../compile/functions.ts';
-import { EMPTY_ROW, IteratorCursor } from './cursor.ts';
+import { EMPTY_ROW, IteratorCursor, type Cursor } from './cursor.ts';
+import type { Frame } from './execution.ts';
 import { arrayElements, jsonKind, objectMembers, scalarText } from './json-text.ts';
 
 type SetFunction = (args: readonly Value[], ctx: EvalContext) => Iterator<Value[]>;
@@ -23,10 +26,85 @@ export function compileFunctionRel(rel: FunctionRel, c: Compiler): Source {
   const fn = setFunction(rel.name, rel.argTypes);
   const ordinality = rel.ordinality;
   return (frame) => {
-    const values = args.map((a) => a(EMPTY_ROW, frame));
-    const rows = values.includes(null) ? [][Symbol.iterator]() : fn(values, frame.exec.ctx.eval);
+    const rows = callOf(fn, args.map((a) => a(EMPTY_ROW, frame)), frame.exec.ctx.eval);
     return new IteratorCursor(ordinality ? numbered(rows) : rows, frame.exec);
   };
+}
+
+/** A call's rows: none for a NULL argument of a strict function. */
+function callOf(fn: SetFunctionSignature, values: readonly Value[], ctx: EvalContext): Iterator<Value[]> {
+  return fn.strict && values.includes(null) ? [][Symbol.iterator]() : fn.run(values, ctx);
+}
+
+interface CompiledCall {
+  readonly args: readonly Evaluator[];
+  readonly fn: SetFunctionSignature;
+  readonly width: number;
+}
+
+export function compileProjectSet(rel: ProjectSetRel, c: Compiler): Source {
+  const input = c.rel(rel.input);
+  const calls: CompiledCall[] = rel.functions.map((call) => ({ args: call.args.map((a) => c.expr(a)), fn: setFunction(call.name, call.argTypes), width: call.returns.length }));
+  return (frame) => new ProjectSetCursor(input(frame), calls, frame);
+}
+
+/** The rows of each input row's calls, stepped together (see ProjectSetRel). */
+class ProjectSetCursor implements Cursor {
+  private row: Row | undefined;
+  /** Per call, its rows for the current input row; null once it has run out. */
+  private running: (Iterator<Value[]> | null)[] = [];
+
+  constructor(
+    private readonly input: Cursor,
+    private readonly calls: readonly CompiledCall[],
+    private readonly frame: Frame,
+  ) {}
+
+  next(): Row | undefined {
+    for (;;) {
+      if (this.row !== undefined) {
+        const out = this.step(this.row);
+        if (out !== undefined) return out;
+      }
+      this.row = this.input.next();
+      if (this.row === undefined) return undefined;
+      this.start(this.row);
+    }
+  }
+
+  private start(row: Row): void {
+    const ctx = this.frame.exec.ctx.eval;
+    this.running = this.calls.map((call) => callOf(call.fn, call.args.map((a) => a(row, this.frame)), ctx));
+  }
+
+  private step(row: Row): Row | undefined {
+    const out: Value[] = row.slice();
+    let produced = false;
+    for (let i = 0; i < this.calls.length; i++) {
+      const rows = this.running[i];
+      const step = rows?.next();
+      if (step === undefined || step.done === true) {
+        this.running[i] = null;
+        for (let j = 0; j < this.calls[i].width; j++) out.push(null);
+        continue;
+      }
+      produced = true;
+      out.push(...step.value);
+    }
+    if (!produced) {
+      this.row = undefined;
+      return undefined;
+    }
+    this.frame.exec.tick();
+    return out;
+  }
+
+  close(): void {
+    for (const rows of this.running) rows?.return?.();
+    this.running = [];
+    this.row = undefined;
+    this.input.close();
+  }
 }
 
 function* numbered(rows: Iterator<Value[]>): Generator<Row> {
@@ -42,9 +120,35 @@ interface SetFunctionSignature {
   /** Output column types (without an ORDINALITY column). */
   readonly columns: readonly SqlType[];
   readonly run: SetFunction;
+  /** Absent: strict, no rows for a NULL argument. */
+  readonly strict?: boolean;
 }
 
 const TEXT: SqlType = { kind: 'text' };
+const INT4: SqlType = { kind: 'int4' };
+const TEXT_ARRAY: SqlType = { kind: 'array', element: { kind: 'text' } };
+
+/** Set-returning functions defined outside this module (the system catalog's), by name. */
+const DEFINED = new Map<string, (SetFunctionSignature & { readonly argTypes: readonly SqlType[] })[]>();
+
+/**
+ * Adds a set-returning function of one column with these (exact) argument types; strict: a
+ * NULL argument gives no rows.
+ */
+export function defineSetReturningFunction(name: string, argTypes: readonly SqlType[], returns: SqlType, rows: (args: readonly Value[], ctx: EvalContext) => Iterable<Value>): void {
+  const list = DEFINED.get(name) ?? [];
+  list.push({ argTypes, columns: [returns], run: (args, ctx) => singleColumn(rows(args, ctx)) });
+  DEFINED.set(name, list);
+}
+
+/** The signatures of the set-returning functions defined as `name` (none for the built-in ones). */
+export function definedSetReturningSignatures(name: string): readonly { readonly argTypes: readonly SqlType[]; readonly columns: readonly SqlType[] }[] {
+  return DEFINED.get(name) ?? [];
+}
+
+function* singleColumn(values: Iterable<Value>): Generator<Value[]> {
+  for (const value of values) yield [value];
+}
 
 /**
  * The output columns of set-returning function `name` over `argTypes`, or undefined when
@@ -54,9 +158,9 @@ export function setReturningColumns(name: string, argTypes: readonly SqlType[]):
   return signature(name, argTypes)?.columns;
 }
 
-function setFunction(name: string, argTypes: readonly SqlType[]): SetFunction {
+function setFunction(name: string, argTypes: readonly SqlType[]): SetFunctionSignature {
   const found = signature(name, argTypes);
-  if (found !== undefined) return found.run;
+  if (found !== undefined) return { ...found, strict: found.strict ?? true };
   throw new EngineError(SqlState.undefinedFunction, `function ${name}(${argTypes.map(sqlTypeName).join(', ')}) does not exist`, {
     hint: 'No function matches the given name and argument types. You might need to add explicit type casts.',
   });
@@ -93,13 +197,52 @@ function signature(name: string, argTypes: readonly SqlType[]): SetFunctionSigna
       const text = name.endsWith('_text');
       return { columns: [TEXT, text ? TEXT : argTypes[0]], run: (args) => jsonMembers(name, args[0] as string, text) };
     }
+    case 'jsonb_object_keys': case 'json_object_keys':
+      if (kinds !== name.slice(0, name.indexOf('_'))) return undefined;
+      return { columns: [TEXT], run: (args) => jsonKeys(name, args[0] as string) };
+    case 'generate_subscripts':
+      if (kinds !== 'array,int4' && kinds !== 'array,int4,bool') return undefined;
+      return { columns: [INT4], run: (args) => subscripts(args[0] as readonly Value[], args[1] as number, args[2] === true) };
+    case 'regexp_matches':
+      if (kinds !== 'text,text' && kinds !== 'text,text,text') return undefined;
+      return { columns: [TEXT_ARRAY], run: (args) => regexMatches(args[0] as string, args[1] as string, (args[2] as string | undefined) ?? '') };
+    case 'string_to_table': {
+      if (kinds !== 'text,text' && kinds !== 'text,text,text') return undefined;
+      const { impl } = resolveFunctionCall('string_to_array', argTypes);
+      return { columns: [TEXT], strict: false, run: (args, ctx) => unnest([(impl(args.slice(), ctx) as readonly Value[] | null) ?? []]) };
+    }
     case 'regexp_split_to_table': {
       if (kinds !== 'text,text' && kinds !== 'text,text,text') return undefined;
       const { impl } = resolveFunctionCall('regexp_split_to_array', argTypes);
       return { columns: [TEXT], run: (args, ctx) => unnest([impl(args.slice(), ctx) as readonly Value[]]) };
     }
     default:
-      return undefined;
+      return DEFINED.get(name)?.find((defined) => defined.argTypes.length === argTypes.length && defined.argTypes.every((t, i) => sameType(t, argTypes[i])));
+  }
+}
+
+function* jsonKeys(name: string, text: string): Generator<Value[]> {
+  const kind = jsonKind(text);
+  if (kind !== 'object') throw new EngineError(SqlState.invalidParameterValue, `cannot call ${name} on ${kind === 'array' ? 'an array' : 'a scalar'}`);
+  for (const [key] of objectMembers(text)) yield [key];
+}
+
+/** The subscripts of a dimension: ScratchBird's arrays have one, numbered from 1. */
+function* subscripts(array: readonly Value[], dimension: number, reverse: boolean): Generator<Value[]> {
+  if (dimension !== 1) return;
+  for (let i = 0; i < array.length; i++) yield [reverse ? array.length - i : i + 1];
+}
+
+/** Each match's captured groups (the whole match when the pattern has none); with 'g' every
+ * match, else the first. */
+function* regexMatches(text: string, pattern: string, flagText: string): Generator<Value[]> {
+  const flags = parseFlags(flagText, 'regexp_matches');
+  const regex = compileRegex(pattern, flags, true);
+  for (let match = regex.exec(text); match !== null; match = regex.exec(text)) {
+    yield [match.length > 1 ? match.slice(1).map((group) => group ?? null) : [match[0]]];
+    if (!flags.global) return;
+    if (match[0] === '') regex.lastIndex = match.index + (text.codePointAt(match.index)! > 0xffff ? 2 : 1);
+    if (regex.lastIndex > text.length) return;
   }
 }
 

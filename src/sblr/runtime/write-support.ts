@@ -57,6 +57,12 @@ export function sameStoredRow(a: Row, b: Row, width: number): boolean {
   return true;
 }
 
+/** Whether two rows hold the same stored values in `columns`. */
+export function sameColumns(a: Row, b: Row, columns: readonly number[]): boolean {
+  for (const column of columns) if (!sameValue(a[column], b[column])) return false;
+  return true;
+}
+
 function sameValue(a: Value, b: Value): boolean {
   if (a === b) return true;
   if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;

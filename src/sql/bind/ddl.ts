@@ -12,6 +12,7 @@ import {
   type CatalogObject,
   type CheckObject,
   type ColumnObject,
+  type ForeignKeyObject,
   type IndexObject,
   type ReplicationObject,
   type SequenceObject,
@@ -23,8 +24,10 @@ import type { DdlRel, Expr } from '../plan/ir.ts';
 import { isColumnType, type SqlType } from '../types/sql-type.ts';
 import { kindOf, list, names, positionOf, unsupported, type Body, type Node } from './ast.ts';
 import type { BindOptions } from './context.ts';
+import { commentChanges } from './comment.ts';
 import { quoteIdentifier as quoteIdent } from '../functions/names.ts';
 import { deparse, quoteLiteral } from './deparse.ts';
+import { bindForeignKey, checkColocated, deferrable, dependentText, referencing, validation, type Dependent, type ForeignKeyContext } from './foreign-keys.ts';
 import { tableRef } from './query.ts';
 import { typeFromName } from './type-name.ts';
 
@@ -81,6 +84,62 @@ export class DdlBinder {
     return name;
   }
 
+  private get foreignKeyContext(): ForeignKeyContext {
+    return {
+      catalog: this.catalog, searchPath: this.options.searchPath, functions: this.options.functions,
+      position: (body) => this.position(body), allocateOid: () => this.env.allocateOid(),
+    };
+  }
+
+  /** Adds a FOREIGN KEY to `table`, whose partition key must be final. */
+  private withForeignKey(table: TableObject, con: Body, columnNames: string[] | null, taken: Set<string>): TableObject {
+    const key = bindForeignKey(this.foreignKeyContext, table, con, columnNames, taken);
+    checkColocated(this.foreignKeyContext, table, key);
+    return { ...table, foreignKeys: [...table.foreignKeys, key] };
+  }
+
+  /** A table as this statement has left it so far: its last change, else the catalog's. */
+  private latest(action: DdlAction, oid: number): TableObject {
+    for (let i = action.changes.length - 1; i >= 0; i--) {
+      const [changed, object] = action.changes[i];
+      if (changed === oid && object?.kind === 'table') return object;
+    }
+    return this.catalog.get(oid) as TableObject;
+  }
+
+  /**
+   * Foreign keys depending on something DDL drops (`what` and `on` as PostgreSQL's messages
+   * name it): without CASCADE the statement is refused (2BP01), with it they are dropped, with
+   * PostgreSQL's notice. Those of `current`, the table the statement is changing, are dropped
+   * from the returned copy of it; the others are changed in the draft.
+   */
+  private dropDependentKeys(action: DdlAction, dependents: readonly Dependent[], cascade: boolean, what: string, on: string, current: TableObject | null): TableObject | null {
+    if (dependents.length === 0) return current;
+    if (!cascade) {
+      throw new EngineError(SqlState.dependentObjectsStillExist, `cannot drop ${what} because other objects depend on it`, {
+        detail: dependents.map((d) => `${dependentText(d)} depends on ${on}`).join('\n'),
+        hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
+      });
+    }
+    const lines = dependents.map((d) => `drop cascades to ${dependentText(d)}`);
+    action.notices.push(lines.length === 1
+      ? { severity: 'NOTICE', code: '00000', message: lines[0] }
+      : { severity: 'NOTICE', code: '00000', message: `drop cascades to ${lines.length} other objects`, detail: lines.join('\n') });
+    const dropped = new Set(dependents.map((d) => d.key.oid));
+    const without = (table: TableObject): TableObject => ({ ...table, foreignKeys: table.foreignKeys.filter((k) => !dropped.has(k.oid)) });
+    for (const oid of new Set(dependents.map((d) => d.child.oid))) {
+      if (oid !== current?.oid) action.changes.push([oid, without(this.latest(action, oid))]);
+    }
+    return current === null ? null : without(current);
+  }
+
+  /** The foreign keys of other tables, and of `table` itself, that reference `table` and pass `matches`. */
+  private dependentsOf(table: TableObject, matches: (key: ForeignKeyObject) => boolean): Dependent[] {
+    const others = referencing(this.catalog, table.oid, matches).filter((d) => d.child.oid !== table.oid);
+    const own = table.foreignKeys.filter((k) => k.refTable === table.oid && matches(k)).map((key) => ({ child: table, key }));
+    return [...own, ...others];
+  }
+
   // ---- CREATE TABLE --------------------------------------------------------------------------
 
   createTable(stmt: Body): DdlAction {
@@ -116,15 +175,29 @@ export class DdlBinder {
       kind: 'table', oid, name, namespace: ns.oid, owner: this.owner(), columns, indexes: [], checks: [], foreignKeys: [],
       partitionKey: null, replication: null, options: [],
     };
-    // Column constraints, then table constraints, in order.
+    // Column constraints, then table constraints, in order; foreign keys last, in the order
+    // written, once every key they may reference and the partition key are known.
+    const foreignKeys: { con: Body; columns: string[] | null }[] = [];
+    const isForeignKey = (c: Node): boolean => c.Constraint.contype === 'CONSTR_FOREIGN';
+    for (const element of list(stmt.tableElts)) {
+      if (kindOf(element) === 'ColumnDef') {
+        for (const c of list(element.ColumnDef.constraints)) if (isForeignKey(c)) foreignKeys.push({ con: c.Constraint, columns: [element.ColumnDef.colname as string] });
+      } else if (kindOf(element) === 'Constraint' && isForeignKey(element)) {
+        foreignKeys.push({ con: element.Constraint, columns: null });
+      }
+    }
     columnDefs.forEach((def, i) => {
-      for (const c of list(def.constraints)) table = this.addConstraint(table, c.Constraint, [columns[i].name], taken, true);
+      for (const c of list(def.constraints)) if (!isForeignKey(c)) table = this.addConstraint(table, c.Constraint, [columns[i].name], taken, true);
     });
     for (const element of list(stmt.tableElts)) {
-      if (kindOf(element) === 'Constraint') table = this.addConstraint(table, element.Constraint, null, taken, true);
-      else if (kindOf(element) !== 'ColumnDef') throw unsupported(`${kindOf(element)} in CREATE TABLE`, position);
+      if (kindOf(element) === 'Constraint') {
+        if (!isForeignKey(element)) table = this.addConstraint(table, element.Constraint, null, taken, true);
+      } else if (kindOf(element) !== 'ColumnDef') {
+        throw unsupported(`${kindOf(element)} in CREATE TABLE`, position);
+      }
     }
     if (stmt.partspec !== undefined) table = this.partitionBy(table, stmt.partspec);
+    for (const { con, columns: keyColumns } of foreignKeys) table = this.withForeignKey(table, con, keyColumns, taken);
     const { replication, notices, rest } = this.env.replicationOptions(list(stmt.options));
     table = { ...table, replication, options: rest };
     for (const n of notices) action.notices.push({ severity: 'NOTICE', code: '00000', message: n });
@@ -234,7 +307,14 @@ export class DdlBinder {
         return { ...table, checks: [...table.checks, check] };
       }
       case 'CONSTR_FOREIGN':
-        throw unsupported('FOREIGN KEY constraints (not enforced by ScratchBird yet)', position);
+        return this.withForeignKey(table, con, columnNames, taken);
+      // A column constraint's timing, written after it: every constraint is immediate.
+      case 'CONSTR_ATTR_NOT_DEFERRABLE':
+      case 'CONSTR_ATTR_IMMEDIATE':
+        return table;
+      case 'CONSTR_ATTR_DEFERRABLE':
+      case 'CONSTR_ATTR_DEFERRED':
+        throw deferrable(position);
       case 'CONSTR_EXCLUSION':
         throw unsupported('EXCLUDE constraints', position);
       default:
@@ -268,8 +348,18 @@ export class DdlBinder {
     if (tag === undefined) throw unsupported(`DROP ${type.replace('OBJECT_', '')}`, this.position(stmt));
     const action = this.action(tag);
     const cascade = stmt.behavior === 'DROP_CASCADE';
+    const partsOf = (object: Node): string[] => (kindOf(object) === 'List' ? names(object.List.items) : [object.String?.sval as string]);
+    // Foreign keys between the tables a DROP TABLE drops go with them.
+    const dropping = new Set<number>();
+    if (type === 'OBJECT_TABLE') {
+      for (const object of list(stmt.objects)) {
+        const parts = partsOf(object);
+        const found = this.catalog.findRelation(parts.length > 1 ? parts[parts.length - 2] : undefined, parts[parts.length - 1], this.options.searchPath);
+        if (found?.kind === 'table') dropping.add(found.oid);
+      }
+    }
     for (const object of list(stmt.objects)) {
-      const parts = kindOf(object) === 'List' ? names(object.List.items) : [object.String?.sval as string];
+      const parts = partsOf(object);
       const name = parts[parts.length - 1];
       const schema = parts.length > 1 ? parts[parts.length - 2] : undefined;
       const shown = parts.join('.');
@@ -292,7 +382,9 @@ export class DdlBinder {
             hint: `You can drop constraint ${found.index.constraint} on table ${found.table.name} instead.`,
           });
         }
-        this.dropIndex(action, found.table, found.index);
+        const dependents = this.dependentsOf(found.table, (key) => key.refIndex === found.index.oid);
+        const table = this.dropDependentKeys(action, dependents, cascade, `index ${name}`, `index ${name}`, this.latest(action, found.table.oid)) as TableObject;
+        this.dropIndex(action, table, found.index);
         continue;
       }
       const relation = this.catalog.findRelation(schema, name, this.options.searchPath);
@@ -307,6 +399,8 @@ export class DdlBinder {
       }
       if (relation.kind === 'table') {
         this.checkNoDependentViews(relation, cascade, action);
+        const dependents = referencing(this.catalog, relation.oid).filter((d) => !dropping.has(d.child.oid));
+        this.dropDependentKeys(action, dependents, cascade, `table ${relation.name}`, `table ${relation.name}`, null);
         this.dropTable(action, relation);
       } else {
         action.changes.push([relation.oid, null]);
@@ -353,9 +447,15 @@ export class DdlBinder {
         hint: 'Use DROP ... CASCADE to drop the dependent objects too.',
       });
     }
+    const memberOids = new Set(members.map((m) => m.oid));
     for (const m of members) {
-      if (m.kind === 'table') this.dropTable(action, m);
-      else action.changes.push([m.oid, null]);
+      if (m.kind === 'table') {
+        const dependents = referencing(this.catalog, m.oid).filter((d) => !memberOids.has(d.child.oid));
+        this.dropDependentKeys(action, dependents, cascade, `table ${m.name}`, `table ${m.name}`, null);
+        this.dropTable(action, m);
+      } else {
+        action.changes.push([m.oid, null]);
+      }
     }
     action.changes.push([ns.oid, null]);
   }
@@ -478,6 +578,8 @@ export class DdlBinder {
             column(cmd.name as string);
           }
           if (table.partitionKey?.includes(at)) throw new EngineError(SqlState.featureNotSupported, `cannot drop partition key column "${cmd.name as string}"`, { position });
+          const dropped = `column ${cmd.name as string} of table ${table.name}`;
+          table = this.dropDependentKeys(action, this.dependentsOf(table, (k) => k.refColumns.includes(at)), cmd.behavior === 'DROP_CASCADE', dropped, dropped, table) as TableObject;
           if (table.indexes.some((ix) => ix.columns.some((k) => k.column === at))) {
             if (cmd.behavior !== 'DROP_CASCADE' && table.indexes.some((ix) => ix.constraint !== null && ix.columns.some((k) => k.column === at) && ix.columns.length > 1)) {
               throw new EngineError(SqlState.dependentObjectsStillExist, `cannot drop column ${cmd.name as string} of table ${table.name} because other objects depend on it`, { hint: 'Use DROP ... CASCADE to drop the dependent objects too.' });
@@ -489,8 +591,19 @@ export class DdlBinder {
             columns: table.columns.filter((_, i) => i !== at),
             indexes: table.indexes.filter((ix) => !ix.columns.some((k) => k.column === at)).map((ix) => ({ ...ix, columns: ix.columns.map((k) => ({ ...k, column: shift(k.column) })) })),
             checks: table.checks.filter((ch) => !new RegExp(`\\b${cmd.name as string}\\b`).test(ch.expr)),
+            // A foreign key over the column goes with it, as in PostgreSQL.
+            foreignKeys: table.foreignKeys.filter((k) => !k.columns.includes(at)).map((k) => ({
+              ...k,
+              columns: k.columns.map(shift),
+              refColumns: k.refTable === table.oid ? k.refColumns.map(shift) : k.refColumns,
+              deleteSetColumns: k.deleteSetColumns?.map(shift) ?? null,
+            })),
             partitionKey: table.partitionKey?.map(shift) ?? null,
           };
+          for (const { child, key } of referencing(this.catalog, table.oid).filter((d) => d.child.oid !== table.oid)) {
+            const latest = this.latest(action, child.oid);
+            action.changes.push([child.oid, { ...latest, foreignKeys: latest.foreignKeys.map((k) => (k.oid === key.oid ? { ...k, refColumns: k.refColumns.map(shift) } : k)) }]);
+          }
           rewrite = true;
           break;
         }
@@ -518,15 +631,20 @@ export class DdlBinder {
           const name = cmd.name as string;
           const index = table.indexes.find((ix) => ix.constraint === name);
           const check = table.checks.find((ch) => ch.name === name);
-          if (index === undefined && check === undefined) {
+          const key = table.foreignKeys.find((k) => k.name === name);
+          if (index === undefined && check === undefined && key === undefined) {
             if (cmd.missing_ok === true) {
               action.notices.push({ severity: 'NOTICE', code: '00000', message: `constraint "${name}" of relation "${table.name}" does not exist, skipping` });
               break;
             }
-            throw new EngineError(SqlState.undefinedObject, `constraint "${name}" of relation "${table.name}" does not exist`, { position });
+            throw new EngineError(SqlState.undefinedObject, `constraint "${name}" of relation "${table.name}" does not exist`);
+          }
+          if (index !== undefined) {
+            const dependents = this.dependentsOf(table, (k) => k.refIndex === index.oid);
+            table = this.dropDependentKeys(action, dependents, cmd.behavior === 'DROP_CASCADE', `constraint ${name} on table ${table.name}`, `index ${index.name}`, table) as TableObject;
           }
           if (index?.storageKey === true) throw unsupported('dropping a primary key (the table\'s rows are stored by it)', position);
-          table = { ...table, indexes: table.indexes.filter((ix) => ix !== index), checks: table.checks.filter((ch) => ch !== check) };
+          table = { ...table, indexes: table.indexes.filter((ix) => ix !== index), checks: table.checks.filter((ch) => ch !== check), foreignKeys: table.foreignKeys.filter((k) => k !== key) };
           if (index !== undefined && original.indexes.includes(index)) {
             action.physical.push({ everywhere: table.partitionKey !== null, rel: { rel: 'ddl', action: 'dropIndex', oid: table.oid, name: physicalIndexName(index) } });
           }
@@ -549,6 +667,10 @@ export class DdlBinder {
       for (const index of newIndexes) {
         action.physical.push({ everywhere, rel: { rel: 'ddl', action: 'createIndex', oid: table.oid, index: physicalTable({ ...table, indexes: [{ ...index, storageKey: false }] }).indexes[0] } });
       }
+    }
+    // New foreign keys must hold for the rows already stored.
+    for (const key of table.foreignKeys) {
+      if (!original.foreignKeys.some((k) => k.oid === key.oid)) action.physical.push({ everywhere, rel: validation(this.foreignKeyContext, table, key) });
     }
     return action;
   }
@@ -578,12 +700,28 @@ export class DdlBinder {
 
   truncate(stmt: Body): DdlAction {
     const action = this.action('TRUNCATE TABLE');
-    for (const r of list(stmt.relations)) {
+    const tables = list(stmt.relations).map((r) => {
       const rv = r.RangeVar as Body;
-      const table = this.catalog.table(rv.schemaname as string | undefined, rv.relname as string, this.options.searchPath);
-      action.physical.push({ everywhere: table.partitionKey !== null, rel: { rel: 'ddl', action: 'truncate', table: tableRef(table) } });
-    }
+      return this.catalog.table(rv.schemaname as string | undefined, rv.relname as string, this.options.searchPath);
+    });
     if (stmt.restart_seqs === true) throw unsupported('TRUNCATE … RESTART IDENTITY', this.position(stmt));
+    // A referenced table is emptied only with the tables referencing it (CASCADE adds them).
+    const truncating = new Set(tables.map((t) => t.oid));
+    for (let i = 0; i < tables.length; i++) {
+      for (const { child } of referencing(this.catalog, tables[i].oid)) {
+        if (truncating.has(child.oid)) continue;
+        if (stmt.behavior !== 'DROP_CASCADE') {
+          throw new EngineError(SqlState.featureNotSupported, 'cannot truncate a table referenced in a foreign key constraint', {
+            detail: `Table "${child.name}" references "${tables[i].name}".`,
+            hint: `Truncate table "${child.name}" at the same time, or use TRUNCATE ... CASCADE.`,
+          });
+        }
+        truncating.add(child.oid);
+        tables.push(child);
+        action.notices.push({ severity: 'NOTICE', code: '00000', message: `truncate cascades to table "${child.name}"` });
+      }
+    }
+    for (const table of tables) action.physical.push({ everywhere: table.partitionKey !== null, rel: { rel: 'ddl', action: 'truncate', table: tableRef(table) } });
     return action;
   }
 
@@ -618,30 +756,7 @@ export class DdlBinder {
   }
 
   comment(stmt: Body): DdlAction {
-    const action = this.action('COMMENT');
-    const type = stmt.objtype as string;
-    const text = (stmt.comment as string | undefined) ?? undefined;
-    const parts = kindOf(stmt.object) === 'List' ? names(stmt.object.List.items) : [stmt.object.String?.sval as string];
-    if (type === 'OBJECT_COLUMN') {
-      const [column] = parts.splice(parts.length - 1, 1);
-      const table = this.catalog.table(parts.length > 1 ? parts[0] : undefined, parts[parts.length - 1], this.options.searchPath);
-      const at = table.columns.findIndex((c) => c.name === column);
-      if (at < 0) throw new EngineError(SqlState.undefinedColumn, `column "${column}" of relation "${table.name}" does not exist`);
-      const columns = table.columns.map((c, i) => (i === at ? { ...c, comment: text } : c));
-      action.changes.push([table.oid, { ...table, columns }]);
-      return action;
-    }
-    if (type === 'OBJECT_SCHEMA') {
-      const ns = this.catalog.namespace(parts[0]);
-      if (ns === undefined) throw new EngineError(SqlState.invalidSchemaName, `schema "${parts[0]}" does not exist`);
-      action.changes.push([ns.oid, { ...ns, comment: text }]);
-      return action;
-    }
-    if (type !== 'OBJECT_TABLE' && type !== 'OBJECT_VIEW' && type !== 'OBJECT_SEQUENCE') throw unsupported(`COMMENT ON ${type.replace('OBJECT_', '')}`, this.position(stmt));
-    const object = this.catalog.findRelation(parts.length > 1 ? parts[0] : undefined, parts[parts.length - 1], this.options.searchPath);
-    if (object === undefined) throw new EngineError(SqlState.undefinedTable, `relation "${parts.join('.')}" does not exist`);
-    action.changes.push([object.oid, { ...object, comment: text }]);
-    return action;
+    return { ...this.action('COMMENT'), changes: commentChanges(this.catalog, this.options.searchPath, stmt, this.position(stmt)) };
   }
 
   createSchema(stmt: Body): DdlAction {

@@ -11,6 +11,7 @@ import type { Check, DeleteRel, Expr, InsertRel, OnConflict, OutputColumn, Rel, 
 import { kindOf, list, positionOf, unsupported, type Body, type Node } from './ast.ts';
 import { outputName, sqlColumnName, tableRef, type QueryBinder, type ResultColumnInfo } from './query.ts';
 import { engineIndexName } from '../catalog/physical.ts';
+import { referentialGraph, type ReferentialBinding, type RowWrites } from './referential.ts';
 import { Scope } from './scope.ts';
 
 export interface BoundWrite {
@@ -79,10 +80,21 @@ export class DmlBinder {
     return { exprs, columns };
   }
 
-  private checks(table: TableObject, alias: string): Check[] {
+  checks(table: TableObject, alias: string): Check[] {
     if (table.checks.length === 0) return [];
     const scope = this.tableScope(table, alias, 0);
     return table.checks.map((c) => ({ name: c.name, expr: this.exprs.bindCondition(this.defaultExpression(c.expr), scope, 'CHECK') }));
+  }
+
+  /** The foreign key work of a write to `table` (see referential.ts). */
+  private foreignKeys(table: TableObject, writes: RowWrites) {
+    const binding: ReferentialBinding = {
+      catalog: this.q.options.catalog,
+      functions: this.q.options.functions,
+      defaultValue: (target, column) => this.defaultValue(target, column),
+      checks: (target) => this.checks(target, target.name),
+    };
+    return referentialGraph(binding, table, writes);
   }
 
   /** Parses a stored expression (a default or a CHECK) into a parse node. */
@@ -164,6 +176,8 @@ export class DmlBinder {
       returning: ret.exprs,
       columns: ret.columns?.map(({ name, type }) => ({ name, type })) ?? [],
       checks: this.checks(table, alias),
+      // DO UPDATE may change any column of the conflicting row.
+      foreignKeys: this.foreignKeys(table, { inserts: true, deletes: false, updated: new Set(onConflict?.action === 'update' ? table.columns.map((_, i) => i) : []) }),
     };
     return { plan, table, columns: ret.columns };
   }
@@ -253,8 +267,10 @@ export class DmlBinder {
     const table = this.target(stmt.relation);
     const alias = (stmt.relation.alias?.aliasname as string | undefined) ?? table.name;
     const { input, scope, recheck } = this.targetInput(stmt, table, alias, list(stmt.fromClause));
-    const set = this.setList(list(stmt.targetList), table, scope);
+    const targets = list(stmt.targetList);
+    const set = this.setList(targets, table, scope);
     const ret = this.returning(stmt, table, alias);
+    const updated = new Set(targets.map((t) => table.columns.findIndex((c) => c.name === t.ResTarget.name)));
     const plan: UpdateRel = {
       rel: 'update',
       table: tableRef(table),
@@ -264,6 +280,7 @@ export class DmlBinder {
       returning: ret.exprs,
       columns: ret.columns?.map(({ name, type }) => ({ name, type })) ?? [],
       checks: this.checks(table, alias),
+      foreignKeys: this.foreignKeys(table, { inserts: false, deletes: false, updated }),
     };
     return { plan, table, columns: ret.columns };
   }
@@ -273,7 +290,10 @@ export class DmlBinder {
     const alias = (stmt.relation.alias?.aliasname as string | undefined) ?? table.name;
     const { input, recheck } = this.targetInput(stmt, table, alias, list(stmt.usingClause));
     const ret = this.returning(stmt, table, alias);
-    const plan: DeleteRel = { rel: 'delete', table: tableRef(table), input, recheck, returning: ret.exprs, columns: ret.columns?.map(({ name, type }) => ({ name, type })) ?? [] };
+    const plan: DeleteRel = {
+      rel: 'delete', table: tableRef(table), input, recheck, returning: ret.exprs, columns: ret.columns?.map(({ name, type }) => ({ name, type })) ?? [],
+      foreignKeys: this.foreignKeys(table, { inserts: false, deletes: true, updated: new Set() }),
+    };
     return { plan, table, columns: ret.columns };
   }
 }

@@ -3,12 +3,13 @@
  * operators and functions to resolved signatures with their arguments cast, special syntax
  * (BETWEEN, IN, LIKE, CASE, IS DISTINCT FROM, …) to the plan's expression nodes.
  *
- * Aggregate and window calls are collected by the query binder: here they become markers
- * (`outer` with depth AGGREGATE_MARK / WINDOW_MARK) that it rewrites to output positions.
+ * Aggregate, window and (in a select list) set-returning calls are collected by the query
+ * binder: here they become markers (`outer` with depth AGGREGATE_MARK / WINDOW_MARK /
+ * SET_CALL_MARK) that it rewrites to output positions.
  */
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Value } from '../../engine/types.ts';
-import type { AggregateCall, Expr, Rel, SortKey, WindowCall, WindowFrame, FrameBound } from '../plan/ir.ts';
+import type { AggregateCall, Expr, Rel, SetCall, SortKey, WindowCall, WindowFrame, FrameBound } from '../plan/ir.ts';
 import { BOOL, INT4, INT8, TEXT, UNKNOWN, type SqlScalarType, type SqlType } from '../types/sql-type.ts';
 import { bodyOf, constantOf, kindOf, list, names, positionOf, unsupported, type Body, type Node } from './ast.ts';
 import { commonType, identicalType } from './common-type.ts';
@@ -19,6 +20,9 @@ import { mapExpr } from './walk.ts';
 
 export const AGGREGATE_MARK = -1;
 export const WINDOW_MARK = -2;
+export const SET_CALL_MARK = -3;
+
+const MOVE_TO_LATERAL = 'You might be able to move the set-returning function into a LATERAL FROM item.';
 
 /** Where the expression is: decides whether aggregates / windows / SRFs are allowed. */
 export interface ExprPlace {
@@ -29,6 +33,10 @@ export interface ExprPlace {
   readonly windowCallSpecs?: number[];
   /** Name of the clause, for "aggregate functions are not allowed in WHERE". */
   readonly clause: string;
+  /** The select list's set-returning calls; absent where none are allowed, `srfClause` then
+   * naming the place for the error when it is not `clause` (CASE, COALESCE). */
+  readonly setCalls?: SetCall[];
+  readonly srfClause?: string;
 }
 
 export const PLAIN: ExprPlace = { aggregates: null, windows: null, windowSpecs: null, clause: '' };
@@ -89,7 +97,7 @@ export class ExprBinder {
       case 'CaseExpr':
         return this.caseExpr(body, scope, place);
       case 'CoalesceExpr': {
-        const args = list(body.args).map((a) => this.bind(a, scope, place));
+        const args = list(body.args).map((a) => this.bind(a, scope, { ...place, setCalls: undefined, srfClause: 'COALESCE' }));
         const type = commonType(args.map((a) => a.type), 'COALESCE', this.position(body));
         return { op: 'coalesce', type, args: args.map((a) => this.coerce(a, type, 'implicit')) };
       }
@@ -107,7 +115,7 @@ export class ExprBinder {
         return this.arrayExpr(body, scope, place);
       case 'RowExpr': {
         const fields = list(body.args).map((a) => this.bind(a, scope, place));
-        return { op: 'row', type: { kind: 'record' }, fields };
+        return { op: 'row', type: { kind: 'record', fields: fields.map((f) => f.type) }, fields };
       }
       case 'CollateClause':
         return this.bind(body.arg, scope, place);
@@ -373,8 +381,9 @@ export class ExprBinder {
     return { op: 'isDistinct', type: BOOL, argType: BOOL, left: arg, right: value, negated: t === 'IS_TRUE' || t === 'IS_FALSE' };
   }
 
-  private caseExpr(body: Body, scope: Scope, place: ExprPlace): Expr {
+  private caseExpr(body: Body, scope: Scope, outer: ExprPlace): Expr {
     const position = this.position(body);
+    const place: ExprPlace = { ...outer, setCalls: undefined, srfClause: 'CASE' };
     const operand = body.arg === undefined ? null : this.bind(body.arg, scope, place);
     const whens = list(body.args).map((w) => {
       const when = w.CaseWhen;
@@ -455,7 +464,34 @@ export class ExprBinder {
       throw new EngineError(SqlState.wrongObjectType, `${name} is not an aggregate function`, { position });
     }
     const args = list(body.args).map((a) => this.bind(a, scope, place));
+    const setReturning = this.functions.tableFunction(name, args.map((a) => a.type));
+    if (setReturning !== undefined) return this.setCall(name, args, setReturning, place, position);
     return this.call(name, args, position);
+  }
+
+  /** A set-returning call in a select list: collected (once per distinct call) and marked. */
+  private setCall(name: string, args: readonly Expr[], resolved: { readonly argTypes: readonly SqlType[]; readonly columns: readonly { type: SqlType }[] }, place: ExprPlace, position?: number): Expr {
+    const calls = place.setCalls;
+    if (calls === undefined) throw this.setCallNotAllowed(place, position);
+    const call: SetCall = {
+      name,
+      argTypes: resolved.argTypes,
+      args: args.map((a, i) => this.coerce(a, resolved.argTypes[i], 'implicit', undefined, position)),
+      returns: resolved.columns.map((c) => c.type),
+    };
+    const key = JSON.stringify(call, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+    let index = calls.findIndex((c) => JSON.stringify(c, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) === key);
+    if (index < 0) index = calls.push(call) - 1;
+    return { op: 'outer', type: call.returns.length === 1 ? call.returns[0] : { kind: 'record', fields: call.returns }, depth: SET_CALL_MARK, index };
+  }
+
+  private setCallNotAllowed(place: ExprPlace, position?: number): EngineError {
+    if (place.clause === 'aggregate function calls' || place.clause === 'window function calls') {
+      return new EngineError(SqlState.featureNotSupported, `${place.clause} cannot contain set-returning function calls`, { position, hint: MOVE_TO_LATERAL });
+    }
+    const where = place.srfClause ?? place.clause;
+    const message = where === '' ? 'set-returning functions are not allowed here' : `set-returning functions are not allowed in ${where}`;
+    return new EngineError(SqlState.featureNotSupported, message, { position, hint: place.srfClause === undefined ? undefined : MOVE_TO_LATERAL });
   }
 
   private aggregateCall(name: string, body: Body, scope: Scope, place: ExprPlace): Expr {
@@ -510,7 +546,7 @@ export class ExprBinder {
     const over = body.over as Body;
     if (over.name !== undefined || over.refname !== undefined) throw unsupported('named windows', position);
     // Window arguments may contain aggregates (over grouped rows), but no windows.
-    const inner: ExprPlace = { ...place, windows: null, windowSpecs: null, clause: 'window function calls' };
+    const inner: ExprPlace = { ...place, windows: null, windowSpecs: null, clause: 'window function calls', setCalls: undefined };
     const star = body.agg_star === true;
     const fnName = star ? 'count_star' : name;
     const args = list(body.args).map((a) => {

@@ -8,7 +8,7 @@
  * DISTINCT, sort, LIMIT, and a final projection that drops the extra sort columns.
  */
 import { EngineError, SqlState } from '../../engine/errors.ts';
-import type { AggregateCall, Expr, OutputColumn, Rel, SortKey, WindowCall } from '../plan/ir.ts';
+import type { AggregateCall, Expr, OutputColumn, Rel, SetCall, SortKey, WindowCall } from '../plan/ir.ts';
 import { columnsOf } from '../plan/ir.ts';
 import { HIDDEN_ROW_ID, hasHiddenRowId, type TableObject, type ViewObject } from '../catalog/model.ts';
 import { layoutVersion, physicalTable } from '../catalog/physical.ts';
@@ -17,9 +17,10 @@ import { BOOL, INT8, TEXT, type SqlType } from '../types/sql-type.ts';
 import { bodyOf, constantOf, kindOf, list, names, positionOf, unsupported, type Body, type Node } from './ast.ts';
 import { commonType } from './common-type.ts';
 import type { BindOptions, CteBinding } from './context.ts';
-import { AGGREGATE_MARK, ExprBinder, PLAIN, WINDOW_MARK, type ExprPlace, type SubqueryBinder } from './expr.ts';
+import { AGGREGATE_MARK, ExprBinder, PLAIN, SET_CALL_MARK, WINDOW_MARK, type ExprPlace, type SubqueryBinder } from './expr.ts';
+import { projectSets } from './set-calls.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
-import { exprKey, mapChildren } from './walk.ts';
+import { exprKey, mapChildren, someExpr } from './walk.ts';
 
 export interface ResultColumnInfo extends OutputColumn {
   readonly source?: { readonly tableOid: number; readonly attnum: number };
@@ -91,7 +92,8 @@ export class QueryBinder implements SubqueryBinder {
 
   private bindValues(stmt: Body, outer: Scope | null): BoundQuery {
     const scope = new Scope(outer);
-    const rows = list(stmt.valuesLists).map((l) => list(l.List.items).map((n: Node) => this.exprs.bind(n, scope)));
+    const place: ExprPlace = { ...PLAIN, clause: 'VALUES' };
+    const rows = list(stmt.valuesLists).map((l) => list(l.List.items).map((n: Node) => this.exprs.bind(n, scope, place)));
     const width = rows[0].length;
     if (rows.some((r) => r.length !== width)) {
       throw new EngineError(SqlState.syntaxError, 'VALUES lists must all be the same length', { position: this.position(stmt) });
@@ -396,8 +398,8 @@ export class QueryBinder implements SubqueryBinder {
     const columns = [...resolved.columns, ...(ordinality ? [{ name: 'ordinality', type: INT8 }] : [])];
     const alias = (body.alias?.aliasname as string | undefined) ?? name;
     const aliases = names(body.alias?.colnames);
-    // A single-column function's column takes the alias's name, as in PostgreSQL.
-    const named = columns.map((c, i) => ({ name: aliases[i] ?? (columns.length - (ordinality ? 1 : 0) === 1 && i === 0 ? alias : c.name), type: c.type }));
+    // A function's one unnamed column (named after the function) takes the alias's name, as in PostgreSQL.
+    const named = columns.map((c, i) => ({ name: aliases[i] ?? (i === 0 && c.name === name && columns.length - (ordinality ? 1 : 0) === 1 ? alias : c.name), type: c.type }));
     scope.add({ alias, columns: named.map((c, i) => ({ ...c, index: base + i })) });
     return { rel: 'function', name, argTypes: resolved.argTypes, args: cast, columns: named, ordinality };
   }
@@ -416,7 +418,8 @@ export class QueryBinder implements SubqueryBinder {
     const windows: WindowCall[] = [];
     const windowSpecs: { partitionBy: Expr[]; orderBy: SortKey[] }[] = [];
     const windowCallSpecs: number[] = [];
-    const place: ExprPlace = { aggregates, windows, windowSpecs, windowCallSpecs, clause: '' };
+    const setCalls: SetCall[] = [];
+    const place: ExprPlace = { aggregates, windows, windowSpecs, windowCallSpecs, clause: '', setCalls };
 
     // Targets.
     const targets: { name: string; expr: Expr; source?: ScopeColumn['source'] }[] = [];
@@ -440,7 +443,7 @@ export class QueryBinder implements SubqueryBinder {
 
     // GROUP BY keys.
     const { keys, sets } = this.groupBy(list(stmt.groupClause), scope, targets);
-    const havingExpr = stmt.havingClause === undefined ? null : this.exprs.bindCondition(stmt.havingClause, scope, 'HAVING', { ...place, windows: null, windowSpecs: null, clause: 'HAVING' });
+    const havingExpr = stmt.havingClause === undefined ? null : this.exprs.bindCondition(stmt.havingClause, scope, 'HAVING', { ...place, windows: null, windowSpecs: null, clause: 'HAVING', setCalls: undefined });
 
     // ORDER BY: output positions and names first, else expressions over the input.
     const sortTargets: { key: SortKey; target: number }[] = [];
@@ -475,9 +478,12 @@ export class QueryBinder implements SubqueryBinder {
     let having = havingExpr;
     let specs = windowSpecs;
     let windowCalls = windows;
+    let calls = setCalls;
+    const callArgs = (list: readonly SetCall[], m: (e: Expr) => Expr): SetCall[] => list.map((c) => ({ ...c, args: c.args.map(m) }));
     if (grouped) {
       const rewrite = this.groupedRewriter(keys, scope);
       rowExprs = rowExprs.map(rewrite);
+      calls = callArgs(calls, rewrite);
       having = having === null ? null : rewrite(having);
       specs = specs.map((s) => ({ partitionBy: s.partitionBy.map(rewrite), orderBy: s.orderBy.map((k) => ({ ...k, expr: rewrite(k.expr) })) }));
       windowCalls = windowCalls.map((w) => ({ ...w, args: w.args.map(rewrite), filter: w.filter === null ? null : rewrite(w.filter) }));
@@ -489,6 +495,7 @@ export class QueryBinder implements SubqueryBinder {
       ];
       plan = { rel: 'aggregate', input: plan, phase: 'full', keys, groupingSets: sets ?? undefined, aggregates, columns };
       rowExprs = rowExprs.map(aggRewrite);
+      calls = callArgs(calls, aggRewrite);
       having = having === null ? null : aggRewrite(having);
       specs = specs.map((s) => ({ partitionBy: s.partitionBy.map(aggRewrite), orderBy: s.orderBy.map((k) => ({ ...k, expr: aggRewrite(k.expr) })) }));
       windowCalls = windowCalls.map((w) => ({ ...w, args: w.args.map(aggRewrite), filter: w.filter === null ? null : aggRewrite(w.filter) }));
@@ -514,7 +521,11 @@ export class QueryBinder implements SubqueryBinder {
       const mapWindows = (e: Expr): Expr =>
         e.op === 'outer' && e.depth === WINDOW_MARK ? { op: 'column', type: e.type, index: positions.get(e.index) as number } : mapChildren(e, mapWindows);
       rowExprs = rowExprs.map(mapWindows);
+      calls = callArgs(calls, mapWindows);
     }
+
+    // Set-returning calls of the select list run above all that, per row it gives.
+    if (calls.length > 0) ({ plan, exprs: rowExprs } = projectSets(plan, calls, rowExprs));
 
     const outputColumns: ResultColumnInfo[] = targets.map((t, i) => ({ name: t.name, type: rowExprs[i].type.kind === 'unknown' ? TEXT : rowExprs[i].type, source: t.source }));
     rowExprs = rowExprs.map((e, i) => (e.type.kind === 'unknown' ? this.exprs.coerce(e, TEXT, 'implicit') : e));
@@ -553,6 +564,7 @@ export class QueryBinder implements SubqueryBinder {
   private groupBy(items: readonly Node[], scope: Scope, targets: readonly { name: string; expr: Expr }[]): { keys: Expr[]; sets: number[][] | null } {
     const keys: Expr[] = [];
     const keyIndex = (expr: Expr): number => {
+      if (someExpr(expr, (e) => e.op === 'outer' && e.depth === SET_CALL_MARK)) throw unsupported('grouping by a set-returning function');
       const k = exprKey(expr);
       const at = keys.findIndex((e) => exprKey(e) === k);
       if (at >= 0) return at;

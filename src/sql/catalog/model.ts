@@ -72,6 +72,8 @@ export interface IndexObject {
   /** Whether it is the table's storage key (the engine's primary key), not a separate index. */
   readonly storageKey: boolean;
   readonly constraintOid: number | null;
+  /** COMMENT ON INDEX (the constraint's own comment is the table's `constraintComments`). */
+  readonly comment?: string;
 }
 
 export interface CheckObject {
@@ -88,9 +90,16 @@ export interface ForeignKeyObject {
   readonly columns: readonly number[];
   readonly refTable: number;
   readonly refColumns: readonly number[];
+  /** The referenced table's unique index over `refColumns` (pg_constraint.conindid). */
+  readonly refIndex: number;
   /** pg_constraint's codes: a = no action, r = restrict, c = cascade, n = set null, d = set default. */
   readonly onDelete: ReferentialAction;
   readonly onUpdate: ReferentialAction;
+  /** `ON DELETE SET NULL (cols)` / `SET DEFAULT (cols)`: the referencing columns it sets, or
+   * null for all of them (pg_constraint.confdelsetcols). */
+  readonly deleteSetColumns: readonly number[] | null;
+  /** MATCH FULL ('f') or MATCH SIMPLE ('s'), as pg_constraint.confmatchtype. */
+  readonly match: 'f' | 's';
 }
 
 export interface ReplicationObject {
@@ -113,6 +122,8 @@ export interface TableObject extends ObjectBase {
   readonly replication: ReplicationObject | null;
   /** reloptions as PostgreSQL shows them: 'fillfactor=100'. */
   readonly options: readonly string[];
+  /** COMMENT ON CONSTRAINT, by the constraint's OID (pg_constraint.oid). */
+  readonly constraintComments?: { readonly [constraintOid: number]: string };
 }
 
 export interface ViewObject extends ObjectBase {

@@ -17,6 +17,7 @@ import {
   type CatalogObject,
   type RoleObject,
 } from './model.ts';
+import { PG_DATABASE_OWNER, predefinedRoles } from './predefined-roles.ts';
 import { CatalogSnapshot } from './snapshot.ts';
 
 const CATALOG_TABLE = 'sb_catalog';
@@ -34,7 +35,7 @@ export function superuserRole(name: string): RoleObject {
 function bootstrapObjects(superuser: string): CatalogObject[] {
   return [
     { kind: 'namespace', oid: PG_CATALOG_NAMESPACE, name: 'pg_catalog', owner: BOOTSTRAP_SUPERUSER, comment: 'system catalog schema' },
-    { kind: 'namespace', oid: PUBLIC_NAMESPACE, name: 'public', owner: BOOTSTRAP_SUPERUSER, comment: 'standard public schema' },
+    { kind: 'namespace', oid: PUBLIC_NAMESPACE, name: 'public', owner: PG_DATABASE_OWNER, comment: 'standard public schema' },
     { kind: 'namespace', oid: INFORMATION_SCHEMA_NAMESPACE, name: 'information_schema', owner: BOOTSTRAP_SUPERUSER },
     superuserRole(superuser),
   ];
@@ -64,6 +65,13 @@ export class SqlCatalog {
       }
       const objects: CatalogObject[] = [];
       for (const row of tx.scan(CATALOG_TABLE)) objects.push(JSON.parse(row[1] as string) as CatalogObject);
+      // The predefined roles: written into a new catalog, and into one made before ScratchBird had them.
+      const stored = new Set(objects.map((o) => o.oid));
+      for (const role of predefinedRoles()) {
+        if (stored.has(role.oid)) continue;
+        await tx.insert(CATALOG_TABLE, [BigInt(role.oid), JSON.stringify(role)]);
+        objects.push(role);
+      }
       await tx.commit();
       return new SqlCatalog(home, objects);
     } catch (error) {

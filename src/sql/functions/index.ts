@@ -11,7 +11,7 @@
  */
 export type { CatalogNames, EvalContext } from './context.ts';
 export type { ExternalFunction, Impl, Volatility } from './registry.ts';
-export { defineFunction, sessionPart } from './registry.ts';
+export { defineFunction, defineOperatorFunction, operatorSignature, paramTypeFromOid, sessionPart, type ParamType } from './registry.ts';
 export { resolveFunction, resolveOperator, type Resolved } from './resolve.ts';
 export { canCast, cannotCast, castVolatility, identityCast, resolveCast, type CastContext, type CastFn } from './casts.ts';
 export { selectCommonType } from './common-type.ts';

@@ -11,7 +11,7 @@ import type { Value } from '../../engine/types.ts';
 import type { NonNullValue } from '../types/text-out.ts';
 import type { SqlType } from '../types/sql-type.ts';
 import type { EvalContext } from './context.ts';
-import { parseSqlType, sameType } from './type-info.ts';
+import { parseSqlType, sameType, sqlTypeFromOid } from './type-info.ts';
 import { EngineError, FnState } from './errors.ts';
 
 export type Impl = (args: readonly Value[], ctx: EvalContext) => Value;
@@ -118,6 +118,48 @@ export function defineFunction(name: string, external: ExternalFunction): void {
   if (existing.some((s) => s.variadic === undefined && same(s.params))) return;
   const impl = external.impl;
   add(FUNCTIONS, name, { params: external.params, returns: external.returns, build: () => impl, strict: external.strict, volatility: external.volatility });
+}
+
+/** PostgreSQL's OIDs of the pseudo-types signatures may use. */
+const POLY_OIDS: Readonly<Record<number, PolyKind>> = {
+  2276: 'any', 2277: 'anyarray', 2283: 'anyelement', 2776: 'anynonarray', 5077: 'anycompatible', 5078: 'anycompatiblearray',
+};
+
+/** A parameter type by its pg_type OID (pseudo-types included), or undefined. */
+export function paramTypeFromOid(oid: number): ParamType | undefined {
+  const poly = POLY_OIDS[oid];
+  return poly === undefined ? sqlTypeFromOid(oid) : { kind: poly };
+}
+
+function sameParam(a: ParamType, b: ParamType): boolean {
+  return isPoly(a) || isPoly(b) ? a.kind === b.kind : sameType(a, b);
+}
+
+/** The operator's signature with exactly these parameter types (one for a prefix operator). */
+export function operatorSignature(name: string, params: readonly ParamType[]): Signature | undefined {
+  return OPERATORS.get(name)?.find((s) => s.variadic === undefined && s.params.length === params.length && s.params.every((p, i) => sameParam(p, params[i])));
+}
+
+/** Whether a function signature takes exactly these parameters, its VARIADIC tail as an array. */
+function takes(signature: Signature, params: readonly ParamType[]): boolean {
+  const declared = signature.variadic === undefined ? signature.params : [...signature.params, arrayOf(signature.variadic)];
+  return declared.length === params.length && declared.every((p, i) => p !== undefined && sameParam(p, params[i]));
+}
+
+function arrayOf(element: ParamType): ParamType | undefined {
+  return isPoly(element) || element.kind === 'array' ? undefined : { kind: 'array', element };
+}
+
+/**
+ * Declares function `name` with an operator's signature and implementation, as PostgreSQL's
+ * operators are functions (oprcode: int4pl for integer + integer), unless the library has a
+ * function of that name taking those parameters already (jsonb_extract_path's VARIADIC text).
+ */
+export function defineOperatorFunction(name: string, operator: string, params: readonly ParamType[]): void {
+  if (FUNCTIONS.get(name)?.some((s) => takes(s, params)) === true) return;
+  const signature = operatorSignature(operator, params);
+  if (signature === undefined) throw new Error(`no operator ${operator} over (${params.map((p) => p.kind).join(', ')}) to declare ${name} with`);
+  add(FUNCTIONS, name, signature);
 }
 
 /** Declares a binary operator (two parameter types) or a prefix operator (one). */

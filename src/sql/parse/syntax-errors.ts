@@ -21,6 +21,7 @@ const knownErrors: readonly KnownError[] = [
   { message: /^LIMIT #,# syntax is not supported$/, code: SqlState.syntaxError, hint: 'Use separate LIMIT and OFFSET clauses.' },
   { message: / constraints cannot be marked /, code: SqlState.featureNotSupported, positionless: true },
   { message: /^CREATE ASSERTION is not yet implemented$/, code: SqlState.featureNotSupported, positionless: true },
+  { message: /^MATCH PARTIAL not yet implemented$|^a column list with SET (NULL|DEFAULT) is only supported for ON DELETE actions$/, code: SqlState.featureNotSupported },
   { message: /^role name ".*" is reserved$| cannot be used as a role name here$/, code: SqlState.reservedName },
   {
     message: /^(WITH TIES cannot be specified without ORDER BY clause|SKIP LOCKED and WITH TIES options cannot be used together)$/,

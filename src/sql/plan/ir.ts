@@ -159,6 +159,7 @@ export type Rel =
   | WorkTableRel
   | CteRefRel
   | FunctionRel
+  | ProjectSetRel
   | ResultRel
   | GatherRel
   | CatalogRel
@@ -318,6 +319,28 @@ export interface FunctionRel {
   readonly ordinality: boolean;
 }
 
+/**
+ * The set-returning functions of a select list (PostgreSQL's ProjectSet): for each input row
+ * the functions run in lockstep, one output row per step until every one has run out, a
+ * function that ran out giving NULLs; an input row for which no function yields a row gives
+ * none. Output rows are [input columns…, each function's columns…].
+ */
+export interface ProjectSetRel {
+  readonly rel: 'projectSet';
+  readonly input: Rel;
+  readonly functions: readonly SetCall[];
+  readonly columns: readonly OutputColumn[];
+}
+
+/** A set-returning function called with arguments over the input row; `returns` are the
+ * types of the columns each of its rows has. */
+export interface SetCall {
+  readonly name: string;
+  readonly argTypes: readonly SqlType[];
+  readonly args: readonly Expr[];
+  readonly returns: readonly SqlType[];
+}
+
 /** The root of a query: its materialized CTEs, then the rows of `input`. */
 export interface ResultRel {
   readonly rel: 'result';
@@ -393,6 +416,8 @@ export interface InsertRel {
   readonly columns: readonly OutputColumn[];
   /** CHECK constraints, each over the stored row; NOT NULL is the engine's. */
   readonly checks: readonly Check[];
+  /** The FOREIGN KEY work of the write (empty: none). */
+  readonly foreignKeys: readonly ReferentialNode[];
 }
 
 export interface Check { readonly name: string; readonly expr: Expr }
@@ -421,6 +446,7 @@ export interface UpdateRel {
   readonly returning: readonly Expr[] | null;
   readonly columns: readonly OutputColumn[];
   readonly checks: readonly Check[];
+  readonly foreignKeys: readonly ReferentialNode[];
 }
 
 /** DELETE: `input` yields rows whose first columns are the target's stored row. */
@@ -431,6 +457,68 @@ export interface DeleteRel {
   readonly recheck: Expr | null;
   readonly returning: readonly Expr[] | null;
   readonly columns: readonly OutputColumn[];
+  readonly foreignKeys: readonly ReferentialNode[];
+}
+
+/**
+ * The FOREIGN KEY work of a write: the tables it can reach through referential actions, as a
+ * graph (cycles allowed: a self-referencing ON DELETE CASCADE, tables referencing each other),
+ * node 0 being the written table. It all runs at the end of the statement, as PostgreSQL's
+ * after-row triggers do, on the shard that wrote: a foreign key only joins co-located tables,
+ * so the rows it checks and changes are on that shard too.
+ */
+export interface ReferentialNode {
+  readonly table: TableRef;
+  /** The table's SQL name and column names, which messages use. */
+  readonly name: string;
+  readonly columnNames: readonly string[];
+  /** CHECK constraints of the rows referential actions update (node 0's are its write's). */
+  readonly checks: readonly Check[];
+  /** This table's foreign keys: checked for its inserted rows and rows whose key changed. */
+  readonly keys: readonly ForeignKeyCheck[];
+  /** Foreign keys referencing this table: applied when its rows are deleted or their
+   * referenced key changes. */
+  readonly referencedBy: readonly ForeignKeyAction[];
+}
+
+/** A referencing row's key must be present in the referenced table: `probe` (outer depth 1 =
+ * the referencing row) yields the referenced rows holding it; the one found is locked. */
+export interface ForeignKeyCheck {
+  readonly name: string;
+  /** Referencing columns, in the node's stored row. */
+  readonly columns: readonly number[];
+  /** MATCH FULL: a key with some but not all columns NULL is refused (MATCH SIMPLE: unchecked). */
+  readonly matchFull: boolean;
+  readonly parent: TableRef;
+  readonly parentName: string;
+  /** Referenced columns, in the parent's stored row. */
+  readonly parentColumns: readonly number[];
+  readonly probe: Rel;
+}
+
+export type ReferentialRule = 'noAction' | 'restrict' | 'cascade' | 'setNull' | 'setDefault';
+
+/**
+ * What deleting a row of the node, or changing its referenced key, does to the rows of node
+ * `child` that reference it. `probe` (outer depth 1 = the old referenced row) yields them;
+ * NO ACTION first looks for another row holding the old key (`replacement`, same outer row).
+ * The child's new stored row, for the rules that update it: `deleteSet` (SET NULL / SET
+ * DEFAULT on delete) over the child row, `updateSet` (CASCADE / SET NULL / SET DEFAULT on
+ * update) over [child row…, new referenced row…].
+ */
+export interface ForeignKeyAction {
+  readonly name: string;
+  readonly child: number;
+  /** Referenced columns, in the node's stored row. */
+  readonly columns: readonly number[];
+  /** Referencing columns, in the child's stored row. */
+  readonly childColumns: readonly number[];
+  readonly onDelete: ReferentialRule;
+  readonly onUpdate: ReferentialRule;
+  readonly probe: Rel;
+  readonly replacement: Rel | null;
+  readonly deleteSet: readonly Expr[] | null;
+  readonly updateSet: readonly Expr[] | null;
 }
 
 /** A storage-level schema change on a shard, made by DDL. */
@@ -441,7 +529,9 @@ export type DdlRel =
   | { readonly rel: 'ddl'; readonly action: 'createIndex'; readonly oid: number; readonly index: PhysicalIndex }
   | { readonly rel: 'ddl'; readonly action: 'dropIndex'; readonly oid: number; readonly name: string }
   /** Rewrites every row: the new stored row is `row` evaluated against the old one. */
-  | { readonly rel: 'ddl'; readonly action: 'rewrite'; readonly table: TableRef; readonly definition: PhysicalTable; readonly row: readonly Expr[] };
+  | { readonly rel: 'ddl'; readonly action: 'rewrite'; readonly table: TableRef; readonly definition: PhysicalTable; readonly row: readonly Expr[] }
+  /** ALTER TABLE … ADD FOREIGN KEY: every stored row of `node`'s table must pass its `keys`. */
+  | { readonly rel: 'ddl'; readonly action: 'validate'; readonly node: ReferentialNode };
 
 /** A table as a shard stores it: what the engine's `createTable` takes. */
 export interface PhysicalTable {

@@ -69,10 +69,14 @@ const BASE: readonly Row[] = [
   [2277, 'anyarray', -1, false, 'p', 'P', false, 'd', 'x', 0, 0, 0, [0, 2296, 2297, 2502, 2503, 0, 0, 0]],
   [2278, 'void', 4, true, 'p', 'P', false, 'i', 'p', 0, 0, 0, [0, 2298, 2299, 3120, 3121, 0, 0, 0]],
   [2281, 'internal', 8, true, 'p', 'P', false, 'd', 'p', 0, 0, 0, [0, 2304, 2305, 0, 0, 0, 0, 0]],
+  [2283, 'anyelement', 4, true, 'p', 'P', false, 'i', 'p', 0, 0, 0, [0, 2312, 2313, 0, 0, 0, 0, 0]],
+  [2776, 'anynonarray', 4, true, 'p', 'P', false, 'i', 'p', 0, 0, 0, [0, 2777, 2778, 0, 0, 0, 0, 0]],
   [2950, 'uuid', 16, false, 'b', 'U', false, 'c', 'p', 0, 0, 2951, [0, 2952, 2953, 2961, 2962, 0, 0, 0]],
   [3802, 'jsonb', -1, false, 'b', 'U', false, 'i', 'x', 0, 0, 3807, [6098, 3806, 3804, 3805, 3803, 0, 0, 0]],
   [4089, 'regnamespace', 4, true, 'b', 'N', false, 'i', 'p', 0, 0, 4090, [0, 4084, 4085, 4087, 4088, 0, 0, 0]],
   [4096, 'regrole', 4, true, 'b', 'N', false, 'i', 'p', 0, 0, 4097, [0, 4098, 4092, 4094, 4095, 0, 0, 0]],
+  [5077, 'anycompatible', 4, true, 'p', 'P', false, 'i', 'p', 0, 0, 0, [0, 5086, 5087, 0, 0, 0, 0, 0]],
+  [5078, 'anycompatiblearray', -1, false, 'p', 'P', false, 'd', 'x', 0, 0, 0, [0, 5088, 5089, 5090, 5091, 0, 0, 0]],
 ];
 
 const ARRAY_SUBSCRIPT_HANDLER = 6179;
@@ -203,6 +207,11 @@ const PROCS: readonly ProcRow[] = [
   [4092, 'regroleout', [4096], 2275, 's'], [4094, 'regrolerecv', [2281], 4096, 'i'], [4095, 'regrolesend',
   [4096], 17, 'i'], [4098, 'regrolein', [2275], 4096, 's'], [6098, 'jsonb_subscript_handler', [2281], 2281, 'i'],
   [6179, 'array_subscript_handler', [2281], 2281, 'i'], [6180, 'raw_array_subscript_handler', [2281], 2281, 'i'],
+  [2312, 'anyelement_in', [2275], 2283, 'i'], [2313, 'anyelement_out', [2283], 2275, 'i'], [2777, 'anynonarray_in',
+  [2275], 2776, 'i'], [2778, 'anynonarray_out', [2776], 2275, 'i'], [5086, 'anycompatible_in', [2275], 5077, 'i'],
+  [5087, 'anycompatible_out', [5077], 2275, 'i'], [5088, 'anycompatiblearray_in', [2275], 5078, 'i'], [5089,
+  'anycompatiblearray_out', [5078], 2275, 's'], [5090, 'anycompatiblearray_recv', [2281], 5078, 's'], [5091,
+  'anycompatiblearray_send', [5078], 17, 's'],
 ];
 
 export const TYPE_SUPPORT_PROCS: readonly BuiltinProc[] = PROCS.map(([oid, name, argTypes, returnType, volatility, strict]) => ({

@@ -33,6 +33,7 @@ const RELATIONS: readonly Row[] = [
     'oid oid, rolname name, rolsuper boolean, rolinherit boolean, rolcreaterole boolean, rolcreatedb ' +
     'boolean, rolcanlogin boolean, rolreplication boolean, rolbypassrls boolean, rolconnlimit integer, ' +
     'rolpassword text, rolvaliduntil timestamp with time zone'],
+  ['pg_catalog', 'pg_cast', 2605, 'r', 'oid oid, castsource oid, casttarget oid, castfunc oid, castcontext "char", castmethod "char"'],
   ['pg_catalog', 'pg_class', 1259, 'r', 
     'oid oid, relname name, relnamespace oid, reltype oid, reloftype oid, relowner oid, relam oid, ' +
     'relfilenode oid, reltablespace oid, relpages integer, reltuples real, relallvisible integer, ' +
@@ -94,6 +95,10 @@ const RELATIONS: readonly Row[] = [
   ['pg_catalog', 'pg_opclass', 2616, 'r', 
     'oid oid, opcmethod oid, opcname name, opcnamespace oid, opcowner oid, opcfamily oid, opcintype oid, ' +
     'opcdefault boolean, opckeytype oid'],
+  ['pg_catalog', 'pg_operator', 2617, 'r', 
+    'oid oid, oprname name, oprnamespace oid, oprowner oid, oprkind "char", oprcanmerge boolean, oprcanhash ' +
+    'boolean, oprleft oid, oprright oid, oprresult oid, oprcom oid, oprnegate oid, oprcode regproc, oprrest ' +
+    'regproc, oprjoin regproc'],
   ['pg_catalog', 'pg_partitioned_table', 3350, 'r', 
     'partrelid oid, partstrat "char", partnatts smallint, partdefid oid, partattrs int2vector, partclass ' +
     'oidvector, partcollation oidvector, partexprs pg_node_tree'],

@@ -91,6 +91,8 @@ export interface SystemContext {
   tableStats(oid: number): TableStats | undefined;
   /** Bytes a table or index takes (all shards); 0 when unknown. */
   relationSize(oid: number): number;
+  /** Bytes the database takes in storage, catalog included. */
+  databaseSize(): number;
   /** server_version, e.g. '15.0'. */
   readonly serverVersion: string;
   /** A sequence's last value, or null when it has never been read. Absent: always null. */

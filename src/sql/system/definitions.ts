@@ -40,8 +40,10 @@ function foreignKeyDefinition(ctx: NameContext, table: TableObject, key: Foreign
   const refName = referenced === undefined ? String(key.refTable) : relationDisplayName(ctx, referenced);
   const refColumns = refTable === undefined ? '' : columnList(refTable, key.refColumns);
   let text = `FOREIGN KEY (${columnList(table, key.columns)}) REFERENCES ${refName}(${refColumns})`;
+  if (key.match === 'f') text += ' MATCH FULL';
   if (key.onUpdate !== 'a') text += ` ON UPDATE${ACTIONS[key.onUpdate]}`;
   if (key.onDelete !== 'a') text += ` ON DELETE${ACTIONS[key.onDelete]}`;
+  if (key.deleteSetColumns !== null) text += ` (${columnList(table, key.deleteSetColumns)})`;
   return text;
 }
 

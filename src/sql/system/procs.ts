@@ -7,7 +7,7 @@
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Value } from '../../engine/types.ts';
 import { PG_CATALOG_NAMESPACE } from '../catalog/model.ts';
-import { sqlTypeOid } from '../functions/type-info.ts';
+import { operatorSignature, paramTypeFromOid, resolveFunction, sqlTypeFromOid, sqlTypeOid } from '../functions/index.ts';
 import { TYPE_SUPPORT_PROCS } from './builtin-types.ts';
 import { OID, TEXT, scalar, type CatalogFunction, type Volatility } from './catalog-functions/define.ts';
 import { DESCRIBE_FUNCTIONS } from './catalog-functions/describe.ts';
@@ -18,6 +18,7 @@ import { VISIBILITY_FUNCTIONS, orNull } from './catalog-functions/visibility.ts'
 import type { CatalogFunctionContext } from './context.ts';
 import { formatType } from './format-type.ts';
 import { quoteIdent, quoteQualified, splitQualifiedName } from './identifiers.ts';
+import { castFunctions, operatorFunctions } from './relations/operators.ts';
 import { LANGUAGE } from './well-known.ts';
 
 export interface ProcEntry {
@@ -44,9 +45,30 @@ const REGPROC = { kind: 'regproc' } as const;
 /** The functions described below need the whole list, themselves included: it is built lazily. */
 let entries: { readonly list: readonly ProcEntry[]; readonly byOid: ReadonlyMap<number, ProcEntry> } | undefined;
 
+/** The functions pg_operator and pg_cast name, callable by name in the function library: with
+ * the library's volatility and strictness. */
+function operatorAndCastProcs(): ProcEntry[] {
+  const result: ProcEntry[] = [];
+  for (const f of operatorFunctions()) {
+    const signature = operatorSignature(f.operator, f.argTypes.map((oid) => paramTypeFromOid(oid) ?? unknownType(oid)));
+    if (signature === undefined) throw new Error(`pg_operator names ${f.name} for an operator ${f.operator} the library does not have`);
+    result.push({ oid: f.oid, name: f.name, argTypes: f.argTypes, returnType: f.returnType, volatility: VOLATILITY[signature.volatility], strict: signature.strict, returnsSet: false });
+  }
+  for (const f of castFunctions()) {
+    const resolved = resolveFunction(f.name, f.argTypes.map((oid) => sqlTypeFromOid(oid) ?? unknownType(oid)));
+    result.push({ ...f, volatility: VOLATILITY[resolved.volatility], strict: resolved.strict, returnsSet: false });
+  }
+  return result;
+}
+
+function unknownType(oid: number): never {
+  throw new Error(`a built-in function over type ${oid}, which ScratchBird does not have`);
+}
+
 function procs() {
   if (entries === undefined) {
-    const list = [...TYPE_SUPPORT_PROCS.map((p) => ({ ...p, returnsSet: false })), ...catalogFunctions().map(entryOf)].sort((a, b) => a.oid - b.oid);
+    const list = [...TYPE_SUPPORT_PROCS.map((p) => ({ ...p, returnsSet: false })), ...operatorAndCastProcs(), ...catalogFunctions().map(entryOf)].sort((a, b) => a.oid - b.oid);
+    for (let i = 1; i < list.length; i++) if (list[i].oid === list[i - 1].oid) throw new Error(`two pg_proc entries with OID ${list[i].oid}`);
     entries = { list, byOid: new Map(list.map((p) => [p.oid, p])) };
   }
   return entries;

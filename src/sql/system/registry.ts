@@ -11,6 +11,7 @@ import { DESCRIPTION_CATALOGS } from './relations/descriptions.ts';
 import { GLOBAL_CATALOGS } from './relations/global-catalogs.ts';
 import { INFORMATION_SCHEMA } from './relations/information-schema.ts';
 import { OPCLASS_CATALOGS } from './relations/opclasses.ts';
+import { OPERATOR_CATALOGS } from './relations/operators.ts';
 import { RELATION_CATALOGS } from './relations/relation-catalogs.ts';
 import type { RowObject, RowSources } from './relations/rows.ts';
 import { SYSTEM_VIEWS } from './relations/system-views.ts';
@@ -25,6 +26,7 @@ const SOURCES: RowSources = {
   ...DESCRIPTION_CATALOGS,
   ...GLOBAL_CATALOGS,
   ...OPCLASS_CATALOGS,
+  ...OPERATOR_CATALOGS,
   ...SYSTEM_VIEWS,
   ...INFORMATION_SCHEMA,
   'pg_catalog.pg_proc': procRows,

@@ -14,6 +14,7 @@ export const CLASS = {
   pg_database: 1262,
   pg_tablespace: 1213,
   pg_constraint: 2606,
+  pg_operator: 2617,
   pg_attrdef: 2604,
   pg_rewrite: 2618,
   pg_am: 2601,

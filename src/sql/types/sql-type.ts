@@ -30,7 +30,19 @@ export interface SqlArrayType {
   readonly element: SqlScalarType;
 }
 
-export type SqlType = ColumnType | { readonly kind: SqlOnlyKind } | SqlArrayType;
+/** A row value (ROW(…), a set-returning function of several columns in a select list):
+ * `fields`, when known, are its columns' types, which its text output needs. */
+export interface SqlRecordType {
+  readonly kind: 'record';
+  readonly fields?: readonly SqlType[];
+}
+
+export type SqlType = ColumnType | { readonly kind: SqlOnlyKind } | SqlArrayType | SqlRecordType;
+
+/** The field types of a record type, when known. */
+export function recordFields(type: SqlType): readonly SqlType[] | undefined {
+  return type.kind === 'record' && 'fields' in type ? type.fields : undefined;
+}
 
 export const UNKNOWN: SqlType = { kind: 'unknown' };
 export const BOOL: SqlType = { kind: 'bool' };

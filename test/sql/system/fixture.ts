@@ -102,7 +102,7 @@ export function catalogObjects(): CatalogObject[] {
       { oid: 16415, name: 'orders_status_check', expr: "status IN ('new', 'paid', 'shipped')" },
       { oid: 16416, name: 'orders_amount_check', expr: 'amount > 0 AND amount < 1000000' },
     ],
-    foreignKeys: [{ oid: 16417, name: 'orders_customer_id_fkey', columns: [1], refTable: OID.customers, refColumns: [0], onDelete: 'c', onUpdate: 'a' }],
+    foreignKeys: [{ oid: 16417, name: 'orders_customer_id_fkey', columns: [1], refTable: OID.customers, refColumns: [0], refIndex: 16402, onDelete: 'c', onUpdate: 'a', deleteSetColumns: null, match: 's' }],
   });
   const region = table(OID.region, 'Region', SALES, {
     columns: [column('code', 'int4', { notNull: true }), column('name', 'text', { notNull: true }), column('Mixed Case', 'int4')],
@@ -111,7 +111,7 @@ export function catalogObjects(): CatalogObject[] {
   const items = table(OID.items, 'items', SALES, {
     columns: [column('region_code', 'int4'), column('region_name', 'text'), column('qty', 'int2'), column('price', 'float8')],
     checks: [{ oid: 16521, name: 'items_qty_check', expr: 'qty BETWEEN 1 AND 100' }],
-    foreignKeys: [{ oid: 16522, name: 'items_region_code_region_name_fkey', columns: [0, 1], refTable: OID.region, refColumns: [0, 1], onDelete: 'n', onUpdate: 'r' }],
+    foreignKeys: [{ oid: 16522, name: 'items_region_code_region_name_fkey', columns: [0, 1], refTable: OID.region, refColumns: [0, 1], refIndex: 16512, onDelete: 'n', onUpdate: 'r', deleteSetColumns: null, match: 's' }],
   });
   const sequence = (oid: number, name: string, type: 'int4' | 'int8', start: string, increment: string, max: string, ownedBy: { table: number; column: number } | null): CatalogObject => ({
     kind: 'sequence', oid, name, namespace: PUBLIC_NAMESPACE, owner: BOOTSTRAP_SUPERUSER, type, start, increment, min: '1', max, cache: 1, cycle: false, ownedBy,
@@ -159,6 +159,7 @@ export function context(overrides: Partial<CatalogFunctionContext> = {}): Catalo
     advisoryLocks: () => [],
     tableStats: () => undefined,
     relationSize: () => 0,
+    databaseSize: () => 0,
     serverVersion: '15.0',
     backendPid: 4242,
     serverStartTime: 0n,

@@ -45,6 +45,8 @@ op('?&', ['jsonb', 'text[]'], 'bool', binary<string, Path>((a, keys) => {
 op('||', ['jsonb', 'jsonb'], 'jsonb', binary<string, string>((a, b) => writeJsonb(concat(parseJson(a), parseJson(b)))));
 op('-', ['jsonb', 'text'], 'jsonb', binary<string, string>((a, key) => writeJsonb(deleteKey(parseJson(a), key))));
 op('-', ['jsonb', 'text[]'], 'jsonb', binary<string, Path>((a, keys) => writeJsonb(deleteKeys(parseJson(a), keys))));
+// The function behind jsonb - text[], as PostgreSQL declares it: jsonb_delete(jsonb, VARIADIC text[]).
+fn('jsonb_delete', ['jsonb'], 'jsonb', (args) => (args[0] === null ? null : writeJsonb(deleteKeys(parseJson(args[0] as string), args.slice(1) as Path))), { variadic: 'text', strict: false });
 op('-', ['jsonb', 'int4'], 'jsonb', binary<string, number>((a, index) => writeJsonb(deleteIndex(parseJson(a), index))));
 op('#-', ['jsonb', 'text[]'], 'jsonb', binary<string, Path>((a, path) => writeJsonb(deletePath(parseJson(a), path))));
 fn('jsonb_set', ['jsonb', 'text[]', 'jsonb', 'bool'], 'jsonb', (args) => {

@@ -1,12 +1,13 @@
 /**
- * Sizes: pg_relation_size and its kin over what the engine reports for each table and index
- * (summed over shards), and pg_size_pretty's rounding to bytes, kB, MB, GB, TB and PB.
+ * Sizes: pg_relation_size and its kin over what the storage reports for each table and index
+ * (`SystemContext.relationSize`: summed over shards), pg_database_size over the storage files,
+ * and pg_size_pretty's rounding to bytes, kB, MB, GB, TB and PB.
  */
 import { EngineError, SqlState } from '../../../engine/errors.ts';
 import type { Value } from '../../../engine/types.ts';
 import { DATABASE_OID } from '../../catalog/model.ts';
 import type { CatalogFunctionContext } from '../context.ts';
-import { relationByOid, tables, type RelationRef } from '../lookup.ts';
+import { relationByOid, type RelationRef } from '../lookup.ts';
 import { INT8, NAME, NUMERIC, OID, REGCLASS, TEXT, scalar, type CatalogFunction } from './define.ts';
 
 /** A sequence takes one page in PostgreSQL. */
@@ -44,9 +45,7 @@ function relationSize(ctx: CatalogFunctionContext, relation: RelationRef, args: 
 }
 
 function databaseSize(ctx: CatalogFunctionContext): bigint {
-  let total = 0;
-  for (const table of tables(ctx.catalog)) total += ctx.relationSize(table.oid) + table.indexes.reduce((sum, ix) => sum + ctx.relationSize(ix.oid), 0);
-  return BigInt(total);
+  return BigInt(ctx.databaseSize());
 }
 
 interface Unit {

@@ -9,6 +9,7 @@ import { INFORMATION_SCHEMA_NAMESPACE, PG_CATALOG_NAMESPACE } from '../../catalo
 import { builtinType } from '../builtin-types.ts';
 import type { CatalogFunctionContext } from '../context.ts';
 import { relationByOid, relationVisible } from '../lookup.ts';
+import { operatorExists } from '../relations/operators.ts';
 import { regclassIn, regnamespaceIn, regroleIn, regtypeIn } from '../reg-types.ts';
 import { COLLATION } from '../well-known.ts';
 import { BOOL, OID, REGCLASS, TEXT, scalar, setReturning, type CatalogFunction } from './define.ts';
@@ -43,6 +44,10 @@ function typeVisible(args: readonly Value[]): Value {
   return builtinType(args[0] as number) === undefined ? null : true;
 }
 
+function operatorVisible(args: readonly Value[]): Value {
+  return operatorExists(args[0] as number) ? true : null;
+}
+
 function collationVisible(args: readonly Value[]): Value {
   const oid = args[0] as number;
   return oid === COLLATION.default || oid === COLLATION.c || oid === COLLATION.posix ? true : null;
@@ -57,6 +62,7 @@ function publishable(args: readonly Value[], ctx: CatalogFunctionContext): Value
 export const VISIBILITY_FUNCTIONS: readonly CatalogFunction[] = [
   scalar({ oid: 2079, name: 'pg_table_is_visible', args: [OID], returns: BOOL }, tableVisible),
   scalar({ oid: 2080, name: 'pg_type_is_visible', args: [OID], returns: BOOL }, typeVisible),
+  scalar({ oid: 2082, name: 'pg_operator_is_visible', args: [OID], returns: BOOL }, operatorVisible),
   scalar({ oid: 3815, name: 'pg_collation_is_visible', args: [OID], returns: BOOL }, collationVisible),
   scalar({ oid: 3495, name: 'to_regclass', args: [TEXT], returns: REGCLASS }, orNull(regclassIn)),
   scalar({ oid: 3493, name: 'to_regtype', args: [TEXT], returns: REGTYPE }, orNull(regtypeIn)),

@@ -1,14 +1,15 @@
 /**
- * Comments: pg_description (namespaces, relations, columns, built-in objects) and
- * pg_shdescription (roles, the database), and the lookups obj_description, col_description
- * and shobj_description make in them.
+ * Comments: pg_description (namespaces, relations, columns, indexes, constraints, operators,
+ * built-in objects) and pg_shdescription (roles, the database), and the lookups
+ * obj_description, col_description and shobj_description make in them.
  */
-import { DATABASE_OID } from '../../catalog/model.ts';
+import { DATABASE_OID, type TableObject } from '../../catalog/model.ts';
 import type { CatalogSnapshot } from '../../catalog/snapshot.ts';
 import { systemRelationNamed } from '../catalog-relations.ts';
 import type { SystemContext } from '../context.ts';
 import { allRelations, namespaces, roles } from '../lookup.ts';
 import { BUILTIN_DESCRIPTIONS, CLASS } from '../well-known.ts';
+import { operatorDescriptions } from './operators.ts';
 import type { RowObject, RowSources } from './rows.ts';
 
 interface Description {
@@ -22,6 +23,7 @@ function* descriptions(catalog: CatalogSnapshot): Iterable<Description> {
   const entry = (objoid: number, classoid: number, objsubid: number, description: string): Description => ({ objoid, classoid, objsubid, description });
   for (const ns of namespaces(catalog)) if (ns.comment !== undefined) yield entry(ns.oid, CLASS.pg_namespace, 0, ns.comment);
   for (const [objoid, classoid, text] of BUILTIN_DESCRIPTIONS) yield entry(objoid, classoid, 0, text);
+  for (const [objoid, text] of operatorDescriptions()) yield entry(objoid, CLASS.pg_operator, 0, text);
   for (const relation of allRelations(catalog)) {
     switch (relation.kind) {
       case 'table':
@@ -30,6 +32,10 @@ function* descriptions(catalog: CatalogSnapshot): Iterable<Description> {
           const comment = relation.table.columns[i].comment;
           if (comment !== undefined) yield entry(relation.oid, CLASS.pg_class, i + 1, comment);
         }
+        for (const [oid, comment] of constraintComments(relation.table)) yield entry(oid, CLASS.pg_constraint, 0, comment);
+        break;
+      case 'index':
+        if (relation.index.comment !== undefined) yield entry(relation.oid, CLASS.pg_class, 0, relation.index.comment);
         break;
       case 'view':
         if (relation.view.comment !== undefined) yield entry(relation.oid, CLASS.pg_class, 0, relation.view.comment);
@@ -40,6 +46,21 @@ function* descriptions(catalog: CatalogSnapshot): Iterable<Description> {
       default:
         break;
     }
+  }
+}
+
+/** The comments of a table's constraints that still exist (a dropped one's may linger). */
+function* constraintComments(table: TableObject): Iterable<[number, string]> {
+  const comments = table.constraintComments;
+  if (comments === undefined) return;
+  const oids = [
+    ...table.indexes.map((ix) => ix.constraintOid).filter((oid): oid is number => oid !== null),
+    ...table.checks.map((c) => c.oid),
+    ...table.foreignKeys.map((fk) => fk.oid),
+  ];
+  for (const oid of oids) {
+    const comment = comments[oid];
+    if (comment !== undefined) yield [oid, comment];
   }
 }
 

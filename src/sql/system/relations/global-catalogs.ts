@@ -8,9 +8,18 @@
  * connected with (pg_database has one row, OID 5, named as current_database()), so joins of
  * pg_database with current_database() and psql's \l agree.
  */
-import { DATABASE_OID, PG_CATALOG_NAMESPACE, type RoleObject } from '../../catalog/model.ts';
+import {
+  DATABASE_OID,
+  INFORMATION_SCHEMA_NAMESPACE,
+  PG_CATALOG_NAMESPACE,
+  PUBLIC_NAMESPACE,
+  type NamespaceObject,
+  type RoleObject,
+} from '../../catalog/model.ts';
+import { PREDEFINED_MEMBERSHIPS } from '../../catalog/predefined-roles.ts';
 import { BUILTIN_TYPES } from '../builtin-types.ts';
 import type { SystemContext } from '../context.ts';
+import { quoteIdent } from '../identifiers.ts';
 import { namespaces, roles } from '../lookup.ts';
 import { AM, COLLATION, LANGUAGE, PLPGSQL_EXTENSION, TABLESPACE, UTF8_ENCODING } from '../well-known.ts';
 import { noRows, type RowObject, type RowSources } from './rows.ts';
@@ -20,8 +29,19 @@ const BOOTSTRAP = 10;
 const FROZEN_XID = 716;
 const PASSWORD_MASK = '********';
 
+/** The schemas every role may use (has_schema_privilege's view): their owner has every
+ * privilege, everyone else USAGE, written as PostgreSQL 15's initdb writes their ACLs. */
+const SHARED_SCHEMAS: ReadonlySet<number> = new Set([PG_CATALOG_NAMESPACE, INFORMATION_SCHEMA_NAMESPACE, PUBLIC_NAMESPACE]);
+
+function namespaceAcl(ctx: SystemContext, ns: NamespaceObject): string[] | null {
+  if (!SHARED_SCHEMAS.has(ns.oid)) return null;
+  const owner = ctx.catalog.get(ns.owner);
+  const name = owner?.kind === 'role' ? quoteIdent(owner.name) : String(ns.owner);
+  return [`${name}=UC/${name}`, `=U/${name}`];
+}
+
 function* pgNamespace(ctx: SystemContext): Iterable<RowObject> {
-  for (const ns of namespaces(ctx.catalog)) yield { oid: ns.oid, nspname: ns.name, nspowner: ns.owner, nspacl: null };
+  for (const ns of namespaces(ctx.catalog)) yield { oid: ns.oid, nspname: ns.name, nspowner: ns.owner, nspacl: namespaceAcl(ctx, ns) };
 }
 
 function* pgDatabase(ctx: SystemContext): Iterable<RowObject> {
@@ -64,6 +84,12 @@ function* pgUser(ctx: SystemContext): Iterable<RowObject> {
       usename: role.name, usesysid: role.oid, usecreatedb: role.createDb, usesuper: role.superuser, userepl: role.replication,
       usebypassrls: role.bypassRls, passwd: role.password === null ? null : PASSWORD_MASK, valuntil: validUntil(role), useconfig: null,
     };
+  }
+}
+
+function* pgAuthMembers(ctx: SystemContext): Iterable<RowObject> {
+  for (const { role, member } of PREDEFINED_MEMBERSHIPS) {
+    if (ctx.catalog.get(role) !== undefined && ctx.catalog.get(member) !== undefined) yield { roleid: role, member, grantor: BOOTSTRAP, admin_option: false };
   }
 }
 
@@ -116,7 +142,7 @@ export const GLOBAL_CATALOGS: RowSources = {
   'pg_catalog.pg_authid': pgAuthid,
   'pg_catalog.pg_roles': pgRoles,
   'pg_catalog.pg_user': pgUser,
-  'pg_catalog.pg_auth_members': noRows,
+  'pg_catalog.pg_auth_members': pgAuthMembers,
   'pg_catalog.pg_tablespace': fixed(TABLESPACES),
   'pg_catalog.pg_extension': fixed(EXTENSIONS),
   'pg_catalog.pg_language': fixed(LANGUAGES),

@@ -243,11 +243,12 @@ function* checkConstraintsView(ctx: SystemContext): Iterable<RowObject> {
   }
 }
 
-/** The unique constraint a foreign key references: the one whose columns are its referenced columns. */
+/** The unique constraint a foreign key references: the one of its referenced index (none for a
+ * unique index that is not a constraint). */
 function referencedConstraint(ctx: SystemContext, key: ForeignKeyObject): { table: TableObject; name: string; columns: readonly number[] } | undefined {
   const relation = relationByOid(ctx.catalog, key.refTable);
   if (relation?.kind !== 'table') return undefined;
-  const index = relation.table.indexes.find((ix) => ix.constraint !== null && ix.columns.length === key.refColumns.length && ix.columns.every((c) => key.refColumns.includes(c.column)));
+  const index = relation.table.indexes.find((ix) => ix.oid === key.refIndex);
   return index?.constraint == null ? undefined : { table: relation.table, name: index.constraint, columns: index.columns.map((c) => c.column) };
 }
 
@@ -277,7 +278,7 @@ function* referentialConstraintsView(ctx: SystemContext): Iterable<RowObject> {
       constraint_catalog: ctx.database, constraint_schema: schemaName(ctx, c.table.namespace), constraint_name: c.name,
       unique_constraint_catalog: unique === undefined ? null : ctx.database,
       unique_constraint_schema: unique === undefined ? null : schemaName(ctx, unique.table.namespace),
-      unique_constraint_name: unique?.name ?? null, match_option: 'NONE',
+      unique_constraint_name: unique?.name ?? null, match_option: c.foreignKey.match === 'f' ? 'FULL' : 'NONE',
       update_rule: RULES[c.foreignKey.onUpdate], delete_rule: RULES[c.foreignKey.onDelete],
     };
   }

@@ -20,8 +20,6 @@ import { AM, CLASS, syntheticOid } from '../well-known.ts';
 import { btreeOpclass, equalityOperator } from './opclasses.ts';
 import { noRows, sqlTypeRef, typeFacts, type RowObject, type RowSources } from './rows.ts';
 
-const PAGE_SIZE = 8192;
-
 /** Tables that are referenced by a foreign key: PostgreSQL's FK triggers sit on both ends. */
 function referencedTables(all: readonly TableObject[]): Set<number> {
   const referenced = new Set<number>();
@@ -53,8 +51,10 @@ function* pgClass(ctx: SystemContext): Iterable<RowObject> {
     const systemTable = relation.kind === 'system' && relation.system.kind === 'r';
     const kind = isTable || systemTable ? 'r' : isIndex ? 'i' : relation.kind === 'sequence' ? 'S' : 'v';
     const stats = isTable ? ctx.tableStats(relation.oid) : isIndex ? ctx.tableStats(relation.table.oid) : undefined;
-    const size = isTable || isIndex ? ctx.relationSize(relation.oid) : 0;
-    const pages = relation.kind === 'sequence' ? 1 : Math.floor(size / PAGE_SIZE);
+    // relpages is a statistic PostgreSQL updates in VACUUM and ANALYZE; measuring every
+    // relation on each read of pg_class would cost a pass over the storage, so it stays 0 as
+    // before the first VACUUM (pg_relation_size measures).
+    const pages = relation.kind === 'sequence' ? 1 : 0;
     const tuples = relation.kind === 'sequence' ? 1 : isIndex ? stats?.liveRows ?? 0 : isTable ? stats?.liveRows ?? -1 : -1;
     const table = isTable ? relation.table : undefined;
     yield {
@@ -280,12 +280,6 @@ function constraintRow(table: TableObject, fields: Partial<Record<string, Value>
   };
 }
 
-/** The unique index a foreign key's referenced columns use (pg_constraint.conindid). */
-function referencedIndex(referenced: TableObject | undefined, key: ForeignKeyObject): number {
-  const index = referenced?.indexes.find((ix) => ix.unique && ix.columns.length === key.refColumns.length && ix.columns.every((c) => key.refColumns.includes(c.column)));
-  return index?.oid ?? 0;
-}
-
 function foreignKeyRow(ctx: SystemContext, table: TableObject, key: ForeignKeyObject): RowObject {
   const relation = relationByOid(ctx.catalog, key.refTable);
   const referenced = relation?.kind === 'table' ? relation.table : undefined;
@@ -298,11 +292,12 @@ function foreignKeyRow(ctx: SystemContext, table: TableObject, key: ForeignKeyOb
     oid: key.oid,
     conname: key.name,
     contype: 'f',
-    conindid: referencedIndex(referenced, key),
+    conindid: key.refIndex,
     confrelid: key.refTable,
     confupdtype: key.onUpdate,
     confdeltype: key.onDelete,
-    confmatchtype: 's',
+    confmatchtype: key.match,
+    confdelsetcols: key.deleteSetColumns?.map((c) => c + 1) ?? null,
     conkey: key.columns.map((c) => c + 1),
     confkey: key.refColumns.map((c) => c + 1),
     conpfeqop: pairs.map((p) => p.crossType),
