@@ -6,17 +6,14 @@
 import { createHash } from 'node:crypto';
 import { EngineError, SqlState } from '../engine/errors.ts';
 import type { Rel } from '../sql/plan/ir.ts';
-import { storageKeyIndex } from '../sql/catalog/model.ts';
-import { engineIndexName } from '../sql/catalog/physical.ts';
-import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
 import type { Body, Node } from '../sql/bind/ast.ts';
 import { kindOf } from '../sql/bind/ast.ts';
 import type { BindOptions } from '../sql/bind/context.ts';
 import { DmlBinder } from '../sql/bind/dml.ts';
 import { QueryBinder, type QueryEnvironment, type ResultColumnInfo } from '../sql/bind/query.ts';
-import { optimize, type KeysOf } from '../planner/optimize.ts';
+import { optimize } from '../planner/optimize.ts';
 import { distribute } from '../planner/distribute.ts';
-import { catalogPlacement } from '../planner/placement.ts';
+import { catalogKeys, catalogPlacement } from '../planner/placement.ts';
 import { compileProgram, type CompiledProgram } from '../sblr/compile/index.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
 import type { ResultColumn } from './contract.ts';
@@ -76,7 +73,7 @@ export function preparePlan(ast: Node, options: BindOptions, env: PlanEnvironmen
   }
   const parameterTypes = binder.exprs.finishParameters();
   const catalog = options.catalog;
-  const plan = distribute(optimize(bound, keysOf(catalog)), catalogPlacement(catalog, env.shardCount));
+  const plan = distribute(optimize(bound, catalogKeys(catalog)), catalogPlacement(catalog, env.shardCount));
   const writeShard = planKind === 'select' ? null : writeTarget(plan);
   const program = compileProgram({ hash: planHash(plan, parameterTypes), parameterTypes, root: plan });
   return {
@@ -99,15 +96,3 @@ function planHash(plan: Rel, parameterTypes: readonly SqlType[]): string {
   return createHash('sha256').update(text).digest('hex').slice(0, 32);
 }
 
-/** The access paths of a table, for index selection. */
-export function keysOf(catalog: CatalogSnapshot): KeysOf {
-  return (oid) => {
-    const t = catalog.get(oid);
-    if (t?.kind !== 'table') return undefined;
-    const key = storageKeyIndex(t);
-    return {
-      storageKey: key === undefined ? [t.columns.length] : key.columns.map((c) => c.column),
-      indexes: t.indexes.filter((ix) => !ix.storageKey).map((ix) => ({ name: engineIndexName(ix.oid), columns: ix.columns.map((c) => c.column), unique: ix.unique })),
-    };
-  };
-}

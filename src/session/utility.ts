@@ -9,6 +9,7 @@ import { makeScramVerifier } from '../pgwire/scram.ts';
 import { bodyOf, constantOf, kindOf, list, type Body, type Node } from '../sql/bind/ast.ts';
 import { Scope } from '../sql/bind/scope.ts';
 import { DdlBinder, type DdlAction } from '../sql/bind/ddl.ts';
+import { DmlBinder } from '../sql/bind/dml.ts';
 import { QueryBinder } from '../sql/bind/query.ts';
 import { typeFromName } from '../sql/bind/type-name.ts';
 import { BOOTSTRAP_SUPERUSER, type RoleObject } from '../sql/catalog/model.ts';
@@ -264,6 +265,7 @@ async function ddl(session: SqlSession, parsed: ParsedStatement, sink: ResultSin
   const db = session.db;
   const binder = new DdlBinder(options, {
     allocateOid: () => db.catalog.allocateOid(),
+    defaultValue: (table, column) => new DmlBinder(new QueryBinder(options, db.planEnvironment)).defaultValue(table, column),
     replicationOptions: (opts) => {
       const result = replicationOptions({ options: opts } as never);
       const rest = result.otherOptions.map((o) => {

@@ -152,6 +152,18 @@ describe('writes', () => {
     expect(await rows("SELECT conname, contype FROM pg_constraint WHERE conrelid = 'late'::regclass")).toEqual([{ conname: 'late_pkey', contype: 'p' }]);
   });
 
+  it('ALTER TABLE ADD COLUMN with a default fills the rows already there', async () => {
+    await db.query('CREATE TABLE filled (a int)');
+    await db.query('INSERT INTO filled VALUES (1), (2)');
+    await db.query('ALTER TABLE filled ADD COLUMN n int DEFAULT 5');
+    await db.query("ALTER TABLE filled ADD COLUMN t text DEFAULT 'x' || 'y'");
+    await db.query('ALTER TABLE filled ADD COLUMN d numeric(5,2) DEFAULT 1.5');
+    expect(await rows('SELECT a, n, t, d FROM filled ORDER BY a')).toEqual([
+      { a: 1, n: 5, t: 'xy', d: '1.50' },
+      { a: 2, n: 5, t: 'xy', d: '1.50' },
+    ]);
+  });
+
   it('ALTER TABLE ADD PRIMARY KEY over duplicate keys fails as PostgreSQL does and changes nothing', async () => {
     await db.query('CREATE TABLE twice (k int, v text)');
     await db.query("INSERT INTO twice VALUES (1, 'a'), (1, 'b'), (2, 'c')");

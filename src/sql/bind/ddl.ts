@@ -4,7 +4,7 @@
  * hold the table (the home shard, or all of them for a partitioned table), and notices.
  */
 import { EngineError, SqlState } from '../../engine/errors.ts';
-import { formatType, parseType, type ColumnType } from '../../engine/types.ts';
+import { formatType, type ColumnType } from '../../engine/types.ts';
 import type { Notice } from '../../session/contract.ts';
 import {
   BOOTSTRAP_SUPERUSER,
@@ -42,6 +42,8 @@ export interface DdlAction {
 
 export interface DdlEnvironment {
   allocateOid(): number;
+  /** A column's DEFAULT bound as an expression of its type (for the rows ADD COLUMN fills). */
+  defaultValue(table: TableObject, column: number): Expr;
   /** Validates ScratchBird's replication options of CREATE TABLE … WITH (…). */
   replicationOptions(options: readonly Node[]): { replication: ReplicationObject | null; notices: string[]; rest: string[] };
 }
@@ -679,18 +681,12 @@ export class DdlBinder {
    * column of the same name, or its default. */
   private rewrite(before: TableObject, after: TableObject): DdlRel {
     const oldRef = tableRef(before);
-    const row: Expr[] = after.columns.map((c) => {
+    const row: Expr[] = after.columns.map((c, at) => {
       const old = before.columns.findIndex((o) => o.name === c.name);
       if (old >= 0) return { op: 'column', type: oldRef.columns[old].type, index: old };
-      if (c.default !== null && !/^nextval\(/.test(c.default)) {
-        const value = /^'((?:[^']|'')*)'$/.exec(c.default);
-        const literal = /^-?\d+$/.test(c.default) || value !== null;
-        if (!literal) throw unsupported('ADD COLUMN with a non-constant default', undefined);
-        const type = parseType(c.type);
-        return { op: 'const', type, value: value !== null ? value[1].replace(/''/g, "'") : c.default } as Expr;
-      }
-      if (c.default !== null) throw unsupported('ADD COLUMN with a sequence default on a table with rows', undefined);
-      return { op: 'const', type: parseType(c.type), value: null };
+      // The sequence of a serial column added here exists only in this statement's changes.
+      if (c.default !== null && /^nextval\(/.test(c.default)) throw unsupported('ADD COLUMN with a sequence default on a table with rows', undefined);
+      return this.env.defaultValue(after, at);
     });
     if (tableRef(after).hiddenRowId) row.push({ op: 'column', type: { kind: 'int8' }, index: before.columns.length });
     return { rel: 'ddl', action: 'rewrite', table: oldRef, definition: physicalTable(after), row };
