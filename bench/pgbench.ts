@@ -79,7 +79,7 @@ async function startScratchBird(): Promise<{ target: Target; stop: () => Promise
   const dir = mkdtempSync(join(tmpdir(), 'sb-bench-'));
   const port = await freePort();
   const httpPort = await freePort();
-  const child: ChildProcess = spawn(process.execPath, ['bin/scratchbird.js', 'start', '--data', dir, '--port', String(port), '--http-port', String(httpPort), '--tls', 'off', '--log-level', 'warn'], {
+  const child: ChildProcess = spawn(process.execPath, ['--max-semi-space-size=64', 'bin/scratchbird.js', 'start', '--data', dir, '--port', String(port), '--http-port', String(httpPort), '--tls', 'off', '--log-level', 'warn'], {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const deadline = Date.now() + 60_000;
