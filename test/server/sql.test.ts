@@ -152,6 +152,19 @@ describe('writes', () => {
     expect(await rows("SELECT conname, contype FROM pg_constraint WHERE conrelid = 'late'::regclass")).toEqual([{ conname: 'late_pkey', contype: 'p' }]);
   });
 
+  it('INSERT without a column list fills the leading columns and defaults the rest, as PostgreSQL does', async () => {
+    await db.query("CREATE TABLE partial (a int, b text DEFAULT 'x', c int)");
+    await db.query('INSERT INTO partial VALUES (1)');
+    await db.query("INSERT INTO partial VALUES (2, 'y'), (3, 'z')");
+    await db.query('INSERT INTO partial SELECT 4');
+    expect(await rows('SELECT a, b, c FROM partial ORDER BY a')).toEqual([
+      { a: 1, b: 'x', c: null }, { a: 2, b: 'y', c: null }, { a: 3, b: 'z', c: null }, { a: 4, b: 'x', c: null },
+    ]);
+    expect(await error("INSERT INTO partial VALUES (5), (6, 'w')")).toMatchObject({ code: '42601', message: 'VALUES lists must all be the same length' });
+    expect(await error('INSERT INTO partial (a, b) VALUES (7)')).toMatchObject({ code: '42601', message: 'INSERT has more target columns than expressions' });
+    expect(await error('INSERT INTO partial VALUES (1, 2, 3, 4)')).toMatchObject({ code: '42601', message: 'INSERT has more expressions than target columns' });
+  });
+
   it('ALTER TABLE ADD COLUMN with a default fills the rows already there', async () => {
     await db.query('CREATE TABLE filled (a int)');
     await db.query('INSERT INTO filled VALUES (1), (2)');

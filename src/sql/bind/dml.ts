@@ -126,7 +126,12 @@ export class DmlBinder {
       if (list(res.indirection).length > 0) throw unsupported('INSERT into array elements or fields', this.position(res));
       return at;
     });
-    const targets = named.length > 0 ? named : table.columns.map((_, i) => i);
+    // Without a column list, fewer expressions than columns fill the leading columns (and the
+    // rest get their defaults), as PostgreSQL does.
+    let targets = named.length > 0 ? named : table.columns.map((_, i) => i);
+    const leading = (width: number): void => {
+      if (named.length === 0 && width < targets.length) targets = targets.slice(0, width);
+    };
     if (new Set(targets).size !== targets.length) throw new EngineError(SqlState.duplicateColumn, 'column specified more than once', { position: this.position(stmt) });
     const overriding = stmt.override as string | undefined;
     const select = stmt.selectStmt?.SelectStmt as Body | undefined;
@@ -149,7 +154,13 @@ export class DmlBinder {
       input = { rel: 'values', columns, rows: [fullRow([])] };
     } else if (select.valuesLists !== undefined && select.op === 'SETOP_NONE' && select.sortClause === undefined && select.limitCount === undefined && select.withClause === undefined) {
       const scope = new Scope(null);
-      const rows = list(select.valuesLists).map((l) => {
+      const lists = list(select.valuesLists);
+      const width = list(lists[0].List.items).length;
+      for (const l of lists) {
+        if (list(l.List.items).length !== width) throw new EngineError(SqlState.syntaxError, 'VALUES lists must all be the same length', { position: this.position(l.List.items[0]?.A_Const ?? select) });
+      }
+      leading(width);
+      const rows = lists.map((l) => {
         const items = list(l.List.items);
         if (items.length > targets.length) throw new EngineError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: this.position(l.List.items[targets.length]?.A_Const ?? select) });
         if (items.length < targets.length) throw new EngineError(SqlState.syntaxError, 'INSERT has more target columns than expressions', { position: this.position(stmt.cols?.[items.length]?.ResTarget ?? select) });
@@ -158,6 +169,7 @@ export class DmlBinder {
       input = { rel: 'values', columns, rows };
     } else {
       const query = this.q.bindSelect(select, null);
+      leading(query.columns.length);
       if (query.columns.length > targets.length) throw new EngineError(SqlState.syntaxError, 'INSERT has more expressions than target columns', { position: this.position(select) });
       if (query.columns.length < targets.length) throw new EngineError(SqlState.syntaxError, 'INSERT has more target columns than expressions', { position: this.position(select) });
       const exprs = Array.from({ length: visible }, (_, column) => {
