@@ -13,7 +13,7 @@ import { EngineError, SqlState } from '../engine/errors.ts';
 import type { EvalContext } from '../sql/functions/index.ts';
 import { defineFunction, sessionPart } from '../sql/functions/registry.ts';
 
-export type AdvisoryLockMode = 'exclusive' | 'shared';
+type AdvisoryLockMode = 'exclusive' | 'shared';
 
 interface Holder {
   readonly owner: SessionAdvisoryLocks;
@@ -43,7 +43,7 @@ export class AdvisoryLockTable {
   private readonly held = new Map<string, Holder[]>();
   private readonly wakeups = new Map<string, (() => void)[]>();
 
-  holders(key: string): readonly Holder[] {
+  private holders(key: string): readonly Holder[] {
     return this.held.get(key) ?? [];
   }
 
@@ -86,11 +86,6 @@ export class AdvisoryLockTable {
     const waiting = this.wakeups.get(key);
     this.wakeups.delete(key);
     for (const wake of waiting ?? []) wake();
-  }
-
-  /** Every lock, for pg_locks. */
-  *entries(): Iterable<{ readonly key: string; readonly holder: Holder }> {
-    for (const [key, holders] of this.held) for (const holder of holders) yield { key, holder };
   }
 }
 
@@ -188,13 +183,17 @@ export class SessionAdvisoryLocks {
     const deadline = lockTimeoutMs > 0 ? Date.now() + lockTimeoutMs : 0;
     this.waitingFor = wait;
     try {
+      // One wake-up per release, not per poll: the polls only look at cancel and the timeouts.
+      let released: Promise<boolean> | null = null;
       while (this.table.conflicting(wait.key, this, wait.mode).length > 0) {
         this.checkDeadlock(wait);
         checkInterrupt();
         if (deadline !== 0 && Date.now() >= deadline) throw new EngineError(SqlState.lockNotAvailable, 'canceling statement due to lock timeout');
+        released ??= this.table.released(wait.key).then(() => true);
         let timer: NodeJS.Timeout | undefined;
-        await Promise.race([this.table.released(wait.key), new Promise<void>((resolve) => (timer = setTimeout(resolve, POLL_MS)))]);
+        const woken = await Promise.race([released, new Promise<boolean>((resolve) => (timer = setTimeout(resolve, POLL_MS, false)))]);
         clearTimeout(timer);
+        if (woken) released = null;
       }
     } catch (error) {
       // The statement fails: what it took stays held, as PostgreSQL keeps it.

@@ -442,67 +442,68 @@ export class SqlSession implements Session {
     const started = this.statementStarts(statement.tree === undefined ? statement.sql : (statement.parsed as ParsedStatement).text);
     let status: 'ok' | 'error' = 'error';
     try {
-      if (portal.rows === null) await this.startPortalAfterAdvisoryLocks(portal);
-      const rows = portal.rows as Iterator<Row>;
-      let sentHere = 0;
+      if (portal.rows === null) this.advisoryLocks.statementStarts();
       for (;;) {
-        if (maxRows > 0 && sentHere >= maxRows) {
-          const peek = rows.next();
-          if (peek.done === true) break;
-          portal.rows = prepend(peek.value, rows);
+        try {
+          const outcome = await this.sendRows(portal, maxRows, sink);
           status = 'ok';
-          return 'suspended';
-        }
-        const next = rows.next();
-        if (next.done === true) break;
-        const written = sink.row(next.value);
-        if (written !== undefined) await written;
-        sentHere++;
-        portal.sent++;
-        if (portal.sent % YIELD_EVERY_ROWS === 0) {
-          this.checkInterrupt();
-          await new Promise((resolve) => setImmediate(resolve));
+          return outcome;
+        } catch (error) {
+          if (!(error instanceof AdvisoryLockWait)) throw error;
+          await this.waitForAdvisoryLock(portal, error);
         }
       }
-      sink.commandComplete(portal.tag ?? `SELECT ${portal.sent}`);
-      status = 'ok';
-      return 'complete';
     } catch (error) {
-      if (error instanceof AdvisoryLockWait) {
-        throw new EngineError(SqlState.featureNotSupported, 'a query cannot wait for an advisory lock after its first row', { hint: 'Take the locks in a statement of their own first.' });
-      }
       throw this.db.translateError(error, this.catalogView());
     } finally {
       this.statementEnds(started, statement.plan?.kind ?? 'select', status);
     }
   }
 
-  /**
-   * Opens the portal's rows. A query that has to wait for an advisory lock runs again once the
-   * lock is free; the first row is read here so that the wait comes before any row is sent.
-   */
-  private async startPortalAfterAdvisoryLocks(portal: Portal): Promise<void> {
-    this.advisoryLocks.statementStarts();
+  /** Opens the portal if it is new, then sends up to `maxRows` rows (0 = all). */
+  private async sendRows(portal: Portal, maxRows: number, sink: ResultSink): Promise<'complete' | 'suspended'> {
+    if (portal.rows === null) {
+      const writing = this.startPortal(portal);
+      if (writing !== undefined) await writing;
+    }
+    const rows = portal.rows as Iterator<Row>;
+    let sentHere = 0;
     for (;;) {
-      try {
-        const writing = this.startPortal(portal);
-        if (writing !== undefined) {
-          await writing;
-          return;
-        }
-        const rows = portal.rows as Iterator<Row>;
-        const first = rows.next();
-        portal.rows = first.done === true ? rows : prepend(first.value, rows);
-        return;
-      } catch (error) {
-        if (!(error instanceof AdvisoryLockWait)) throw error;
-        portal.rows = null;
-        if (portal.statement.plan?.kind !== 'select') {
-          throw new EngineError(SqlState.featureNotSupported, 'a statement that writes cannot wait for an advisory lock', { hint: 'Take the lock in a statement of its own first: SELECT pg_advisory_lock(…).' });
-        }
-        await this.advisoryLocks.waitFor(error, this.checkInterrupt, Number(this.settings.get('lock_timeout')));
+      if (maxRows > 0 && sentHere >= maxRows) {
+        const peek = rows.next();
+        if (peek.done === true) break;
+        portal.rows = prepend(peek.value, rows);
+        return 'suspended';
+      }
+      const next = rows.next();
+      if (next.done === true) break;
+      const written = sink.row(next.value);
+      if (written !== undefined) await written;
+      sentHere++;
+      portal.sent++;
+      if (portal.sent % YIELD_EVERY_ROWS === 0) {
+        this.checkInterrupt();
+        await new Promise((resolve) => setImmediate(resolve));
       }
     }
+    sink.commandComplete(portal.tag ?? `SELECT ${portal.sent}`);
+    return 'complete';
+  }
+
+  /**
+   * A query found an advisory lock taken: it waits, then runs again from the start (the locks it
+   * took so far stay held and are taken over by the second run). Only a query that has sent no
+   * row can start again; a statement that writes never does.
+   */
+  private async waitForAdvisoryLock(portal: Portal, wait: AdvisoryLockWait): Promise<void> {
+    if (portal.statement.plan?.kind !== 'select') {
+      throw new EngineError(SqlState.featureNotSupported, 'a statement that writes cannot wait for an advisory lock', { hint: 'Take the lock in a statement of its own first: SELECT pg_advisory_lock(…).' });
+    }
+    if (portal.sent > 0) {
+      throw new EngineError(SqlState.featureNotSupported, 'a query cannot wait for an advisory lock after its first row', { hint: 'Take the locks in a statement of their own first.' });
+    }
+    portal.rows = null;
+    await this.advisoryLocks.waitFor(wait, this.checkInterrupt, Number(this.settings.get('lock_timeout')));
   }
 
   /** Opens the portal's rows; a write returns the promise of its completion (reads open at once). */
