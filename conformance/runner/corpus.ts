@@ -5,7 +5,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 
-export const CORPUS_DIR = resolve(import.meta.dirname, '..', 'corpus');
+const CORPUS_DIR = resolve(import.meta.dirname, '..', 'corpus');
 
 export interface CorpusFile {
   readonly path: string;

@@ -5,14 +5,8 @@
  * database per file, dropped afterwards. Roles are cluster-wide in PostgreSQL, so a file that
  * creates roles must drop them.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openDatabase } from '../../src/coordinator/database.ts';
-import { createLogger } from '../../src/ops/observability/logger.ts';
-import { Metrics } from '../../src/ops/observability/metrics.ts';
-import { startPgServer } from '../../src/pgwire/server.ts';
 import { startPostgres } from '../../test/support/postgres.ts';
+import { startTestServer } from '../../test/server/harness.ts';
 import { openPgSession, type ConnectionTarget } from './pg-session.ts';
 import type { Engine } from './slt.ts';
 
@@ -34,30 +28,8 @@ function scratchbirdTarget(shards: number): Target {
   return {
     engine: 'scratchbird',
     async freshDatabase() {
-      const dataDir = mkdtempSync(join(tmpdir(), 'sb-conformance-'));
-      const logger = createLogger({ level: 'silent' });
-      const cleanUp = () => rmSync(dataDir, { recursive: true, force: true });
-      try {
-        const db = await openDatabase({ dataDir, shardCount: shards, auth: 'trust-loopback', logger, metrics: new Metrics(), nodeId: 'conformance' });
-        const server = await startPgServer({ host: '127.0.0.1', port: 0, engine: db, logger }).catch(async (error: unknown) => {
-          await db.close();
-          throw error;
-        });
-        return {
-          host: '127.0.0.1',
-          port: server.port,
-          user: 'postgres',
-          database: 'postgres',
-          async dispose() {
-            await server.close();
-            await db.close();
-            cleanUp();
-          },
-        };
-      } catch (error) {
-        cleanUp();
-        throw error;
-      }
+      const server = await startTestServer({ shards });
+      return { host: '127.0.0.1', port: server.port, user: 'postgres', database: 'postgres', dispose: () => server.stop() };
     },
     async stop() {},
   };

@@ -11,6 +11,7 @@ import type { Shard } from '../engine/shard.ts';
 import { storageKeyIndex, type TableObject } from '../sql/catalog/model.ts';
 import { engineIndexName, engineTableName } from '../sql/catalog/physical.ts';
 import type { CatalogSnapshot } from '../sql/catalog/snapshot.ts';
+import { relationByOid } from '../sql/system/lookup.ts';
 
 export class RelationSizes {
   /** `home`: the shard that holds the tables without a partition key. */
@@ -21,17 +22,13 @@ export class RelationSizes {
 
   /** Bytes a table or index takes on every shard that holds it; 0 for other OIDs. */
   relationSize(catalog: CatalogSnapshot, oid: number): number {
-    const object = catalog.get(oid);
-    if (object?.kind === 'table') return this.sum(object, (shard) => this.tableBytes(shard, object));
-    for (const table of catalog.all()) {
-      if (table.kind !== 'table') continue;
-      const index = table.indexes.find((ix) => ix.oid === oid);
-      if (index === undefined) continue;
-      const stored = engineTableName(table.oid);
-      if (index.storageKey) return this.sum(table, (shard) => shard.tableSize(stored)?.key ?? 0);
-      return this.sum(table, (shard) => shard.indexSize(stored, engineIndexName(index.oid)) ?? 0);
-    }
-    return 0;
+    const relation = relationByOid(catalog, oid);
+    if (relation?.kind === 'table') return this.sum(relation.table, (shard) => this.tableBytes(shard, relation.table));
+    if (relation?.kind !== 'index') return 0;
+    const { table, index } = relation;
+    const stored = engineTableName(table.oid);
+    if (index.storageKey) return this.sum(table, (shard) => shard.tableSize(stored)?.key ?? 0);
+    return this.sum(table, (shard) => shard.indexSize(stored, engineIndexName(index.oid)) ?? 0);
   }
 
   /** Bytes of the shards' storage files in use: the database, catalog included. */

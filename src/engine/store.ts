@@ -52,7 +52,7 @@ const OVERFLOW_POINTER_BYTES = 8;
 const NODE_MAX = (((PAGE_BYTES - PAGE_HEADER_BYTES) / 2) & ~1) - SLOT_BYTES;
 
 /** The bytes a range of entries takes in LMDB pages (see `Store.footprint`). */
-export interface Footprint {
+interface Footprint {
   /** The keys with LMDB's per-entry overhead (node header, slot, overflow page number). */
   readonly keyBytes: number;
   /** The values: their bytes in leaf pages, or their whole overflow pages. */

@@ -174,7 +174,7 @@ export class QueryShapes {
    * is then the tree of the string the shape was learned from: read its kind only); otherwise
    * the string's normalization (undefined for strings this does not handle), for `learn`.
    */
-  match(sql: string, functions: FunctionResolver): { readonly statement: ParsedStatement; readonly parameterized: ParameterizedStatement } | { readonly normalized: string | undefined } {
+  match(sql: string, functions: FunctionResolver): { readonly statement: ParsedStatement; readonly parameterized: ParameterizedStatement; readonly normalized: string } | { readonly normalized: string | undefined } {
     if (!plainText(sql)) return { normalized: undefined };
     const normalized = normalizeStatements(sql);
     const shape = normalized === undefined ? undefined : this.shapes.get(normalized);
@@ -207,7 +207,7 @@ export class QueryShapes {
     if (sql.length - at !== tail.length || !sql.endsWith(tail)) return { normalized };
     key += tail;
     const statement: ParsedStatement = { text: sql.slice(shape.textStart, sql.length - shape.textTrail), location: shape.textStart, ast: shape.ast };
-    return { statement, parameterized: { key, types, values, tree: () => shape.parameterizedTree } };
+    return { statement, parameterized: { key, types, values, tree: () => shape.parameterizedTree }, normalized: normalized as string };
   }
 
   learn(normalized: string, parameterized: Parameterization): void {
@@ -269,11 +269,13 @@ function widening(from: SqlType | undefined, to: SqlType): boolean {
 }
 
 /** Text this module matches up with its normalization: no `$` (parameters, dollar quotes) and
- * ASCII only, so that offsets in code points and in UTF-16 units agree. */
+ * ASCII only, so that offsets in code points and in UTF-16 units agree; and no `'`, since a
+ * string literal keeps the statement as written (no normalization, which is a parse, is spent
+ * on it). */
 function plainText(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c > 0x7f || c === 0x24) return false;
+    if (c > 0x7f || c === 0x24 || c === 0x27) return false;
   }
   return true;
 }

@@ -10,7 +10,7 @@ import { parseSql, type ParsedStatement } from '../sql/parse/index.ts';
 /** Longer strings are parsed every time: they are rarely repeated verbatim and big to keep. */
 const MAX_CACHED_LENGTH = 4096;
 
-export class ParseCache {
+class ParseCache {
   private readonly entries: RecencyCache<readonly ParsedStatement[]>;
 
   constructor(limit: number) {

@@ -281,7 +281,7 @@ export class SqlSession implements Session {
       sink.emptyQuery();
       return;
     }
-    const normalized = 'normalized' in shaped ? shaped.normalized : undefined;
+    const normalized = shaped.normalized;
     const whole = statements.length === 1 ? { sql, normalized } : undefined;
     try {
       for (const parsed of statements) {

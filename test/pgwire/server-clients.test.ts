@@ -5,7 +5,7 @@
  * connections. The session behind the server is the FakeEngine's toy language.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,9 +20,9 @@ import { FakeEngine } from './fake-engine.ts';
 import { RawClient, noticeFieldsOf, startupPacket } from './raw-client.ts';
 import { int32, packet } from './streams.ts';
 import { testCertificate } from './test-certificate.ts';
+import { PSQL, psqlMissing } from '../support/psql.ts';
 
-const PSQL = '/usr/lib/postgresql/15/bin/psql';
-const havePsql = existsSync(PSQL);
+const havePsql = psqlMissing() === undefined;
 const run = promisify(execFile);
 
 const ALICE_SECRET = makeScramVerifier('secret', { iterations: 64 });

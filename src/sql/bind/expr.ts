@@ -16,7 +16,7 @@ import { commonType, identicalType } from './common-type.ts';
 import type { BindOptions, CastContext } from './context.ts';
 import type { Scope } from './scope.ts';
 import { typeFromName } from './type-name.ts';
-import { mapExpr } from './walk.ts';
+import { exprKey, mapExpr } from './walk.ts';
 
 export const AGGREGATE_MARK = -1;
 export const WINDOW_MARK = -2;
@@ -479,8 +479,8 @@ export class ExprBinder {
       args: args.map((a, i) => this.coerce(a, resolved.argTypes[i], 'implicit', undefined, position)),
       returns: resolved.columns.map((c) => c.type),
     };
-    const key = JSON.stringify(call, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
-    let index = calls.findIndex((c) => JSON.stringify(c, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) === key);
+    const key = setCallKey(call);
+    let index = calls.findIndex((c) => setCallKey(c) === key);
     if (index < 0) index = calls.push(call) - 1;
     return { op: 'outer', type: call.returns.length === 1 ? call.returns[0] : { kind: 'record', fields: call.returns }, depth: SET_CALL_MARK, index };
   }
@@ -676,4 +676,9 @@ function withPosition(error: unknown, position: number | undefined): unknown {
     return new EngineError(error.code, error.message, { detail: error.detail, hint: error.hint, position });
   }
   return error;
+}
+
+/** Calls with the same function and arguments are one call (the arguments decide the types). */
+function setCallKey(call: SetCall): string {
+  return `${call.name}(${call.args.map(exprKey).join(',')})`;
 }

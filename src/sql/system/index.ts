@@ -16,6 +16,6 @@ export { formatType } from './format-type.ts';
 export { quoteIdent, quoteQualified, splitQualifiedName } from './identifiers.ts';
 export type { NameContext } from './lookup.ts';
 export { catalogFunctions, regprocIn, regprocOut } from './procs.ts';
-export { operatorFunctions, type OperatorFunction } from './relations/operators.ts';
+export { operatorFunctions } from './relations/operators.ts';
 export { regclassIn, regclassOut, regnamespaceIn, regnamespaceOut, regroleIn, regroleOut, regtypeIn, regtypeOut } from './reg-types.ts';
 export { systemRelation, systemRelations, type SystemRelation } from './registry.ts';

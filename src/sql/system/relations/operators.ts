@@ -3,12 +3,11 @@
  * library has (builtin-operators.ts, builtin-casts.ts), with the pg_proc entries of the
  * functions they name and the operators' pg_description texts.
  */
-import { PG_CATALOG_NAMESPACE } from '../../catalog/model.ts';
+import { BOOTSTRAP_SUPERUSER, PG_CATALOG_NAMESPACE } from '../../catalog/model.ts';
 import { BUILTIN_CASTS, CAST_FUNCTIONS } from '../builtin-casts.ts';
 import { BUILTIN_OPERATORS } from '../builtin-operators.ts';
 import type { RowObject, RowSources } from './rows.ts';
 
-const BOOTSTRAP = 10;
 
 /** An operator's implementing function (pg_operator.oprcode) as pg_proc lists it. */
 export interface OperatorFunction {
@@ -46,7 +45,7 @@ export function operatorExists(oid: number): boolean {
 function* pgOperator(): Iterable<RowObject> {
   for (const [oid, name, left, right, result, commutator, negator, code, , merges, hashes] of BUILTIN_OPERATORS) {
     yield {
-      oid, oprname: name, oprnamespace: PG_CATALOG_NAMESPACE, oprowner: BOOTSTRAP, oprkind: left === 0 ? 'l' : 'b', oprcanmerge: merges,
+      oid, oprname: name, oprnamespace: PG_CATALOG_NAMESPACE, oprowner: BOOTSTRAP_SUPERUSER, oprkind: left === 0 ? 'l' : 'b', oprcanmerge: merges,
       oprcanhash: hashes, oprleft: left, oprright: right, oprresult: result, oprcom: commutator, oprnegate: negator, oprcode: code,
       // ScratchBird's planner estimates no selectivity: no restriction or join estimators.
       oprrest: 0, oprjoin: 0,
