@@ -331,6 +331,14 @@ describe('FOREIGN KEY enforcement', () => {
     expect(await rows('SELECT id FROM t ORDER BY id')).toEqual([[6]]);
   });
 
+  it('a self-referencing SET NULL checks the CHECK constraints of the rows it updates', async () => {
+    await reset('tree');
+    await db.query('CREATE TABLE tree (id int PRIMARY KEY, parent int REFERENCES tree ON DELETE SET NULL, root bool NOT NULL DEFAULT false, CHECK (parent IS NOT NULL OR root))');
+    await db.query('INSERT INTO tree VALUES (1, NULL, true), (2, 1, false)');
+    expect(await failure('DELETE FROM tree WHERE id = 1')).toMatchObject({ code: '23514', message: 'new row for relation "tree" violates check constraint "tree_check"' });
+    expect(await rows('SELECT id, parent FROM tree ORDER BY id')).toEqual([[1, null], [2, 1]]);
+  });
+
   it('cycles between tables end: each row is deleted once', async () => {
     await reset('a', 'b');
     await db.query('CREATE TABLE a (id int PRIMARY KEY, b int)');

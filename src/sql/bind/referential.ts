@@ -88,7 +88,8 @@ export function referentialGraph(b: ReferentialBinding, table: TableObject, writ
     const referencedBy = (referencing.get(oid) ?? [])
       .filter(({ key }) => entry.deletes || key.refColumns.some((c) => entry.updated.has(c)))
       .map(({ child, key }) => foreignKeyAction(b, own, child, key, index.get(child.oid) as number));
-    const checks = i > 0 && entry.updated.size > 0 ? b.checks(own) : [];
+    // Rows an action updates are checked, those of the statement's own table too (self-references).
+    const checks = entry.updated.size > 0 ? b.checks(own) : [];
     return { table: tableRef(own), name: own.name, columnNames: own.columns.map((c) => c.name), checks, keys, referencedBy };
   });
   return graph.some((node) => node.keys.length > 0 || node.referencedBy.length > 0) ? graph : [];
