@@ -30,7 +30,6 @@ import { distinctPerShard, limitPerShard, mergeSorted, splitAggregate } from './
 import { coLocatedKeys, pinnedRoute } from './routing.ts';
 
 export { HOME_SHARD } from './placement.ts';
-export type { Placement } from './placement.ts';
 
 /**
  * Where a subtree can run as a whole: anywhere (no table), on one shard, spread over the shards

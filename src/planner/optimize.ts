@@ -6,7 +6,7 @@
 import type { Expr, IndexScanRel, JoinRel, ReferentialNode, Rel, ScanRel } from '../sql/plan/ir.ts';
 import { columnsOf } from '../sql/plan/ir.ts';
 import { BOOL } from '../sql/types/sql-type.ts';
-import { exprKey, mapChildren, someExpr } from '../sql/bind/walk.ts';
+import { conjuncts, exprKey, mapChildren, someExpr } from '../sql/bind/walk.ts';
 import { sameType } from '../sql/functions/index.ts';
 
 /** A table's access paths: its storage key and indexes as stored-column positions. */
@@ -48,8 +48,6 @@ export function optimize(rel: Rel, keys: KeysOf): Rel {
       return { ...rel, input: o(rel.input), foreignKeys: rel.foreignKeys.map((node) => optimizeNode(node, keys)) } as Rel;
     case 'gather':
       return { ...rel, subplan: o(rel.subplan) };
-    case 'ddl':
-      return rel.action === 'validate' ? { ...rel, node: optimizeNode(rel.node, keys) } : rel;
     default:
       return rel;
   }
@@ -66,10 +64,6 @@ function optimizeNode(node: ReferentialNode, keys: KeysOf): ReferentialNode {
       replacement: action.replacement === null ? null : optimize(action.replacement, keys),
     })),
   };
-}
-
-function conjuncts(e: Expr): Expr[] {
-  return e.op === 'and' ? e.args.flatMap(conjuncts) : [e];
 }
 
 function and(parts: readonly Expr[]): Expr {

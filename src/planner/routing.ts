@@ -12,7 +12,7 @@
 import type { Expr, JoinRel, Rel, ShardRoute } from '../sql/plan/ir.ts';
 import { columnsOf } from '../sql/plan/ir.ts';
 import type { SqlType } from '../sql/types/sql-type.ts';
-import { exprKey } from '../sql/bind/walk.ts';
+import { conjuncts, exprKey } from '../sql/bind/walk.ts';
 import { hashFamily } from './partitioning.ts';
 import type { Placement } from './placement.ts';
 
@@ -25,7 +25,7 @@ function sameFamily(a: SqlType, b: SqlType): boolean {
 }
 
 /** The expression without casts that keep it in its hash family (int4 → int8, varchar → text). */
-export function withinFamily(e: Expr): Expr {
+function withinFamily(e: Expr): Expr {
   return e.op === 'cast' && sameFamily(e.type, e.arg.type) ? withinFamily(e.arg) : e;
 }
 
@@ -34,9 +34,6 @@ function fixed(e: Expr): boolean {
   return e.op === 'const' || e.op === 'param' || (e.op === 'cast' && fixed(e.arg));
 }
 
-function conjuncts(e: Expr): Expr[] {
-  return e.op === 'and' ? e.args.flatMap(conjuncts) : [e];
-}
 
 /** The values a conjunct pins column `column` (of `type`) to, or undefined. */
 function pinnedValues(p: Expr, column: number, type: SqlType): readonly Expr[] | undefined {
@@ -101,7 +98,7 @@ function distinct(values: readonly Expr[]): Expr[] {
  * it reads, following them through filters, projections and co-located joins; null when the
  * relation is not partitioned data or a key column is not passed through.
  */
-export function keyColumnsOf(rel: Rel, placement: Placement): readonly number[] | null {
+function keyColumnsOf(rel: Rel, placement: Placement): readonly number[] | null {
   switch (rel.rel) {
     case 'scan':
     case 'indexScan':

@@ -130,7 +130,8 @@ function build(root: Rel, parameterTypes: readonly SqlType[]): CompiledProgram {
         const rows = drain(source(exec.top));
         result = { count: rows.length, rows };
       }
-      await exec.finish();
+      const deferred = exec.finish();
+      if (deferred !== undefined) await deferred;
       return result;
     },
   };

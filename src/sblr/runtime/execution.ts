@@ -29,11 +29,11 @@ export class Execution {
     (this.deferred ??= []).push(work);
   }
 
-  /** Ends the statement: runs the deferred work, including what that work defers. */
-  async finish(): Promise<void> {
+  /** Ends the statement: runs the deferred work, including what that work defers. Without
+   * any there is nothing to await (most writes: no foreign keys). */
+  finish(): Promise<void> | undefined {
     const deferred = this.deferred;
-    if (deferred === null) return;
-    for (let i = 0; i < deferred.length; i++) await deferred[i]();
+    return deferred === null ? undefined : runInOrder(deferred);
   }
 
   /** Counts one row of work; every 1024th asks the session whether to stop. */
@@ -73,4 +73,9 @@ export function frameFor(frame: Frame, row: Row): Frame {
   outer[0] = row;
   for (let i = 0; i < frame.outer.length; i++) outer[i + 1] = frame.outer[i];
   return { exec: frame.exec, outer };
+}
+
+/** Runs the work in order; work may append more while it runs. */
+async function runInOrder(work: readonly (() => Promise<void>)[]): Promise<void> {
+  for (let i = 0; i < work.length; i++) await work[i]();
 }

@@ -12,21 +12,19 @@
  */
 import type { Row } from '../../engine/types.ts';
 import type { DeleteRel, UpdateRel } from '../../sql/plan/ir.ts';
-import type { Compiler, WriteStep } from '../compile/compiler.ts';
+import type { Compiler, Source, WriteStep } from '../compile/compiler.ts';
+import type { Execution } from './execution.ts';
 import { drain } from './cursor.ts';
 import { compositeKeyOf, type HashKey } from './hash-key.ts';
 import { compileReferences } from './referential.ts';
 import { tableName } from './scan.ts';
 import { compileChecks, compileReturning, sameStoredRow, withNewest } from './write-support.ts';
 
-/** The execution state a write step runs in, as `WriteStep.run` receives it. */
-type Execution = Parameters<WriteStep['run']>[0];
-
 /**
  * Materializes the input, then offers each distinct target row once, with its primary key, to
  * `change`, which returns whether it changed the row. Returns how many it changed.
  */
-async function eachTarget(exec: Execution, input: ReturnType<Compiler['rel']>, name: string, table: UpdateRel['table'], change: (row: Row, pk: Row) => Promise<boolean>): Promise<number> {
+async function eachTarget(exec: Execution, input: Source, name: string, table: UpdateRel['table'], change: (row: Row, pk: Row) => Promise<boolean>): Promise<number> {
   const { tx } = exec.shard();
   const targets = drain(input(exec.top));
   const pkColumns = tx.table(name).pkColumns;

@@ -23,14 +23,13 @@ import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Transaction } from '../../engine/index.ts';
 import type { Row, Value } from '../../engine/types.ts';
 import type { ForeignKeyAction, ForeignKeyCheck, ReferentialNode } from '../../sql/plan/ir.ts';
-import { isColumnType, type SqlType } from '../../sql/types/sql-type.ts';
-import { textOut } from '../../sql/types/text-out.ts';
+import type { SqlType } from '../../sql/types/sql-type.ts';
 import type { Compiler, Evaluator, Source } from '../compile/compiler.ts';
 import { drain } from './cursor.ts';
 import { frameFor, type Execution, type Frame } from './execution.ts';
 import { compositeKeyOf, type HashKey } from './hash-key.ts';
 import { tableName } from './scan.ts';
-import { compileChecks, sameColumns, type RowChecker } from './write-support.ts';
+import { compileChecks, sameColumns, shownValue, type RowChecker } from './write-support.ts';
 
 /** How one execution's write changed the rows of its table (node 0). */
 export interface RowEvents {
@@ -279,11 +278,7 @@ function newRow(set: readonly Evaluator[] | null, row: Row, frame: Frame): Row {
 /** "(a, b)=(1, 2)": a key as PostgreSQL's messages print it. */
 function describeKey(node: CompiledNode, columns: readonly number[], row: Row, exec: Execution): string {
   const names = columns.map((column) => node.spec.columnNames[column]);
-  const values = columns.map((column) => {
-    const value = row[column];
-    const type = node.types[column];
-    return value === null ? 'null' : isColumnType(type) ? textOut(type, value, exec.ctx.eval.timeZone) : String(value);
-  });
+  const values = columns.map((column) => shownValue(node.types[column], row[column], exec.ctx.eval.timeZone));
   return `(${names.join(', ')})=(${values.join(', ')})`;
 }
 

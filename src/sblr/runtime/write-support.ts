@@ -6,7 +6,7 @@
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Interval, Row, Value } from '../../engine/types.ts';
 import type { Check, Expr, TableRef } from '../../sql/plan/ir.ts';
-import { isColumnType } from '../../sql/types/sql-type.ts';
+import { isColumnType, type SqlType } from '../../sql/types/sql-type.ts';
 import { textOut } from '../../sql/types/text-out.ts';
 import type { Compiler, Evaluator } from '../compile/compiler.ts';
 import type { Frame } from './execution.ts';
@@ -27,10 +27,7 @@ export function compileChecks(table: TableRef, checks: readonly Check[], c: Comp
   return (row, frame) => {
     for (const { name, test } of compiled) {
       if (test(row, frame) !== false) continue;
-      const values = row.slice(0, shown).map((v, i) => {
-        const type = table.columns[i].type;
-        return v === null ? 'null' : isColumnType(type) ? textOut(type, v, frame.exec.ctx.eval.timeZone) : String(v);
-      });
+      const values = row.slice(0, shown).map((v, i) => shownValue(table.columns[i].type, v, frame.exec.ctx.eval.timeZone));
       throw new EngineError(SqlState.checkViolation, `new row for relation "${relation}" violates check constraint "${name}"`, {
         detail: `Failing row contains (${values.join(', ')}).`,
         table: relation,
@@ -38,6 +35,11 @@ export function compileChecks(table: TableRef, checks: readonly Check[], c: Comp
       });
     }
   };
+}
+
+/** A value as PostgreSQL shows it in an error's DETAIL ("Failing row contains (…)", "Key (…)=(…)"). */
+export function shownValue(type: SqlType, value: Value, timeZone: string): string {
+  return value === null ? 'null' : isColumnType(type) ? textOut(type, value, timeZone) : String(value);
 }
 
 /** RETURNING: a row of the listed expressions, or null without RETURNING. */

@@ -27,6 +27,7 @@ import type { BindOptions } from './context.ts';
 import { commentChanges } from './comment.ts';
 import { quoteIdentifier as quoteIdent } from '../functions/names.ts';
 import { deparse, quoteLiteral } from './deparse.ts';
+import { generatedName } from './generated-names.ts';
 import { bindForeignKey, checkColocated, deferrable, dependentText, referencing, validation, type Dependent, type ForeignKeyContext } from './foreign-keys.ts';
 import { tableRef } from './query.ts';
 import { typeFromName } from './type-name.ts';
@@ -79,9 +80,7 @@ export class DdlBinder {
 
   /** PostgreSQL's generated names: table_column_suffix, made unique with a number. */
   private chooseName(namespace: number, base: string, suffix: string, taken: Set<string>): string {
-    const root = `${base}_${suffix}`.slice(0, 63);
-    let name = root;
-    for (let n = 1; this.nameTaken(namespace, name) || taken.has(name); n++) name = `${root.slice(0, 63 - String(n).length)}${n}`;
+    const name = generatedName(base, suffix, (candidate) => this.nameTaken(namespace, candidate) || taken.has(candidate));
     taken.add(name);
     return name;
   }

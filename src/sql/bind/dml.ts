@@ -80,7 +80,7 @@ export class DmlBinder {
     return { exprs, columns };
   }
 
-  checks(table: TableObject, alias: string): Check[] {
+  private checks(table: TableObject, alias: string): Check[] {
     if (table.checks.length === 0) return [];
     const scope = this.tableScope(table, alias, 0);
     return table.checks.map((c) => ({ name: c.name, expr: this.exprs.bindCondition(this.defaultExpression(c.expr), scope, 'CHECK') }));

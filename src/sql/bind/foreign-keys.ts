@@ -10,6 +10,7 @@
  * key values then hash to the same shard). Anything else would need checks across shards,
  * which ScratchBird refuses with a message saying how to distribute the tables instead.
  */
+import { generatedName } from './generated-names.ts';
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import { hashFamily } from '../../planner/partitioning.ts';
 import { catalogKeys } from '../../planner/placement.ts';
@@ -166,10 +167,8 @@ function referencedTable(ctx: ForeignKeyContext, table: TableObject, rv: Body): 
 /** PostgreSQL's generated name: table_col1_col2_fkey, numbered when taken in the namespace. */
 function chooseName(ctx: ForeignKeyContext, table: TableObject, columns: readonly number[], taken: Set<string>): string {
   const used = constraintNames(ctx.catalog, table.namespace);
-  const root = `${table.name}_${columns.map((c) => table.columns[c].name).join('_')}_fkey`.slice(0, 63);
-  let name = root;
-  for (let n = 1; used.has(name) || taken.has(name) || table.foreignKeys.some((k) => k.name === name); n++) name = `${root.slice(0, 63 - String(n).length)}${n}`;
-  return name;
+  const base = `${table.name}_${columns.map((c) => table.columns[c].name).join('_')}`;
+  return generatedName(base, 'fkey', (name) => used.has(name) || taken.has(name) || table.foreignKeys.some((k) => k.name === name));
 }
 
 function columnList(table: TableObject, columns: readonly number[]): string {

@@ -44,6 +44,7 @@ const RULES: Record<ForeignKeyObject['onDelete'], ReferentialRule> = { a: 'noAct
 /** The foreign key work of a write to `table`, or [] when it has none. */
 export function referentialGraph(b: ReferentialBinding, table: TableObject, writes: RowWrites): ReferentialNode[] {
   const referencing = referencingKeys(b.catalog);
+  if (table.foreignKeys.length === 0 && !referencing.has(table.oid)) return [];
   const reached = new Map<number, { table: TableObject; inserts: boolean; deletes: boolean; updated: Set<number> }>();
   const order: number[] = [];
   const pending: number[] = [];

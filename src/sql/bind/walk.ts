@@ -63,3 +63,8 @@ export function someExpr(expr: Expr, test: (e: Expr) => boolean): boolean {
 export function exprKey(expr: Expr): string {
   return JSON.stringify(expr, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v));
 }
+
+/** The operands of a chain of ANDs (the expression itself when it is no AND). */
+export function conjuncts(e: Expr): Expr[] {
+  return e.op === 'and' ? e.args.flatMap(conjuncts) : [e];
+}
