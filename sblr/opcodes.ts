@@ -58,7 +58,7 @@ export interface OpcodeSpec {
 const AGGREGATES: Record<AggregateName, true> = {
   count: true, count_star: true, sum: true, avg: true, min: true, max: true, string_agg: true,
   array_agg: true, bool_and: true, bool_or: true, every: true, jsonb_agg: true, json_agg: true,
-  jsonb_object_agg: true,
+  jsonb_object_agg: true, stddev: true, stddev_samp: true, stddev_pop: true, variance: true, var_samp: true, var_pop: true,
 };
 const WINDOW_ONLY: Record<Exclude<WindowCall['name'], AggregateName>, true> = {
   row_number: true, rank: true, dense_rank: true, percent_rank: true, cume_dist: true, ntile: true,
@@ -67,6 +67,8 @@ const WINDOW_ONLY: Record<Exclude<WindowCall['name'], AggregateName>, true> = {
 export const AGGREGATE_NAMES = Object.keys(AGGREGATES) as AggregateName[];
 export const WINDOW_NAMES = [...Object.keys(WINDOW_ONLY), ...AGGREGATE_NAMES] as WindowCall['name'][];
 export const FRAME_BOUNDS = ['unboundedPreceding', 'preceding', 'currentRow', 'following', 'unboundedFollowing'] as const;
+/** EXCLUDE NO OTHERS, then WindowFrame['exclude']'s values. */
+export const FRAME_EXCLUSIONS = ['noOthers', 'currentRow', 'group', 'ties'] as const;
 /** Every referential rule, each exactly once. */
 const RULES: Record<ReferentialRule, true> = { noAction: true, restrict: true, cascade: true, setNull: true, setDefault: true };
 export const REFERENTIAL_RULES = Object.keys(RULES) as ReferentialRule[];
@@ -145,8 +147,12 @@ export const OPCODES = [
     operands: [type, choice('kind', ['scalar', 'exists', 'array'], 'what the subquery yields'), operand('uncorrelated', 'bool', 'reads no enclosing row'), operand('plan', 'block', 'the subquery: one relation; the current row becomes outer depth 1')],
     doc: 'Scalar subquery (one column, at most one row), EXISTS, or ARRAY(subquery).' },
   { code: 0x13, name: 'SUBQUERY_COMPARE', site: 'both', pushes: 'value', pops: [one],
-    operands: [type, choice('kind', ['any', 'all'], 'quantifier'), operand('uncorrelated', 'bool', 'reads no enclosing row'), operand('plan', 'block', 'the subquery: one relation of one column'), operand('test', 'block', 'one bool over the row [left value, subquery value]')],
-    doc: '`left op ANY (subquery)` or ALL, and IN (subquery): pops the left value.' },
+    operands: [
+      type, choice('kind', ['any', 'all', 'rowCompare'], 'quantifier, or the comparison of the subquery\'s one row'), operand('uncorrelated', 'bool', 'reads no enclosing row'),
+      operand('plan', 'block', 'the subquery: one relation; with several columns the left value is a ROW of as many fields'),
+      operand('test', 'block', 'one bool over the row [left value, subquery value], or [left fields…, subquery columns…]'),
+    ],
+    doc: '`left op ANY (subquery)` or ALL, IN (subquery), and `(a, b) op (subquery)` (rowCompare: none → NULL, more than one row → 21000): pops the left value.' },
   { code: 0x14, name: 'ANY_ARRAY', site: 'both', pushes: 'value', pops: [values(2)],
     operands: [type, operand('test', 'block', 'one bool over the row [left value, element]')],
     doc: '`left op ANY (array)`: pops the left value, then the array.' },
@@ -171,6 +177,7 @@ export const OPCODES = [
       choice('name', WINDOW_NAMES, 'the window function or aggregate'), type, operand('argTypes', 'types', 'argument types'),
       operand('filter', 'bool', 'a FILTER value follows the arguments'),
       choice('mode', ['rows', 'range', 'groups'], 'frame mode'), choice('start', FRAME_BOUNDS, 'frame start'), choice('end', FRAME_BOUNDS, 'frame end'),
+      choice('exclude', FRAME_EXCLUSIONS, 'frame exclusion'),
       operand('offsets', 'block', 'the start then end offset values of PRECEDING/FOLLOWING bounds, over no row'),
     ],
     doc: 'A window function call with its frame.' },

@@ -16,7 +16,10 @@ import { TEXT, type SqlType } from '../sql/types/sql-type.ts';
 import { defineSetReturningFunction, definedSetReturningSignatures, setReturningColumns } from '../sblr/compile/index.ts';
 import type { FunctionChecker } from '../sblr/verify.ts';
 
-const AGGREGATES = new Set<string>(['count', 'sum', 'avg', 'min', 'max', 'string_agg', 'array_agg', 'bool_and', 'bool_or', 'every', 'jsonb_agg', 'json_agg', 'jsonb_object_agg']);
+const AGGREGATES = new Set<string>([
+  'count', 'sum', 'avg', 'min', 'max', 'string_agg', 'array_agg', 'bool_and', 'bool_or', 'every', 'jsonb_agg', 'json_agg', 'jsonb_object_agg',
+  'stddev', 'stddev_samp', 'stddev_pop', 'variance', 'var_samp', 'var_pop',
+]);
 const WINDOW_ONLY = new Set<string>(['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value']);
 /** Column names of set-returning functions with named output columns, as PostgreSQL names
  * them (the others' one column is named after the function, or the FROM item's alias). */

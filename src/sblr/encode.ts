@@ -159,7 +159,7 @@ class Encoder implements OperandSink {
         return this.emit('IN_LIST', { type: e.type, negated: e.negated, count: e.list.length });
       case 'subquery': {
         const plan = () => this.rel(e.plan);
-        if (e.kind === 'any' || e.kind === 'all') {
+        if (e.kind === 'any' || e.kind === 'all' || e.kind === 'rowCompare') {
           const { left, test } = e;
           if (left === undefined || test === undefined) throw unencodable(`${e.kind} subquery without left value and test`);
           this.expr(left);
@@ -217,9 +217,9 @@ class Encoder implements OperandSink {
   private windowCall(call: WindowCall): void {
     this.args(call.args, call.argTypes, call.name);
     this.optional(call.filter);
-    const { mode, start, end } = call.frame;
+    const { mode, start, end, exclude } = call.frame;
     this.emit('WINDOW_CALL', {
-      name: call.name, type: call.type, argTypes: call.argTypes, filter: call.filter !== null, mode, start: start.kind, end: end.kind,
+      name: call.name, type: call.type, argTypes: call.argTypes, filter: call.filter !== null, mode, start: start.kind, end: end.kind, exclude: exclude ?? 'noOthers',
       offsets: () => {
         if (start.kind === 'preceding' || start.kind === 'following') this.expr(start.offset);
         if (end.kind === 'preceding' || end.kind === 'following') this.expr(end.offset);

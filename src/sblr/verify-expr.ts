@@ -195,7 +195,18 @@ export const expressionChecks: Builders<ExpressionOpcode> = {
     boolResult(ins, type);
     const left = ins.inputs[0][0].node;
     const plan = subqueryPlan(ins, ins.scope, block, uncorrelated);
-    const test = pairTest(ins, testBlock, ins.scope, left.type, singleColumn(ins, plan.columns));
+    const columns = plan.columns.map((c) => c.type);
+    let row: SqlType[];
+    if (columns.length === 1) row = [left.type, columns[0]];
+    else {
+      // Several columns: the left value is a ROW(…) of one field per column (records carry no
+      // field types in SBLR, so the fields' own types type the test row).
+      const fields = left.op === 'row' ? left.fields : [];
+      if (fields.length !== columns.length) ins.fail(`the left value is not a ROW(…) of ${columns.length} fields`);
+      row = [...fields.map((f) => f.type), ...columns];
+    }
+    const [test] = valueBlock(ins, testBlock, { site: ins.scope.site, row, outers: ins.scope.outers }, 1, 'the test');
+    expectBool(ins, test, 'the test');
     return { op: 'subquery', type, kind, plan: plan.node, left, test, uncorrelated };
   },
 
@@ -233,7 +244,7 @@ export const expressionChecks: Builders<ExpressionOpcode> = {
   },
 
   WINDOW_CALL: (ins) => {
-    const { name, type, argTypes, mode, start, end, offsets: block } = ins.operands;
+    const { name, type, argTypes, mode, start, end, exclude, offsets: block } = ins.operands;
     const args = nodes(ins.inputs[0]);
     expectTypes(ins, args, argTypes, `argument of ${name}`);
     const filter = ins.inputs[1].length === 0 ? null : ins.inputs[1][0].node;
@@ -244,7 +255,8 @@ export const expressionChecks: Builders<ExpressionOpcode> = {
     const offsets = valueBlock(ins, block, { site: ins.scope.site, row: [], outers: ins.scope.outers }, offsetCount, 'the frame offsets');
     // PostgreSQL coerces ROWS and GROUPS offsets to bigint; RANGE offsets depend on the ORDER BY type.
     if (mode !== 'range') offsets.forEach((offset) => expectType(ins, offset.type, INT8, `the ${mode.toUpperCase()} offset`));
-    const frame: WindowFrame = { mode, start: frameBound(start, offsets), end: frameBound(end, offsets) };
+    const bounds = { mode, start: frameBound(start, offsets), end: frameBound(end, offsets) };
+    const frame: WindowFrame = exclude === 'noOthers' ? bounds : { ...bounds, exclude };
     if (!ins.v.functions.checkWindow(name, argTypes, type)) ins.fail(`no window function ${name}(${argTypes.map(typeName).join(', ')}) returning ${typeName(type)}`);
     return { name, type, args, argTypes, filter, frame };
   },

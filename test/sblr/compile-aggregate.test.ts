@@ -39,6 +39,11 @@ describe('aggregate signatures', () => {
     expect(partialStateTypes('avg', [t.int4])).toEqual([t.int8, t.int8]);
     expect(partialStateTypes('avg', [t.int8])).toEqual([t.numeric, t.int8]);
     expect(() => aggregateType('sum', [t.text])).toThrow(/function sum\(text\) does not exist/);
+    expect(aggregateType('stddev', [t.int4])).toEqual(t.numeric);
+    expect(aggregateType('var_pop', [t.float4])).toEqual(t.float8);
+    expect(partialStateTypes('variance', [t.int8])).toEqual([t.int8, t.numeric, t.numeric]);
+    expect(partialStateTypes('stddev_pop', [t.float8])).toEqual([t.float8, t.float8, t.float8]);
+    expect(() => aggregateType('var_samp', [t.text])).toThrow(/function var_samp\(text\) does not exist/);
   });
 });
 
@@ -120,6 +125,49 @@ describe('aggregates', () => {
       ['x', '3.0000000000000000', 9n, 3n, 5, 'x+x+x'],
       ['y', '2.0000000000000000', 2n, 1n, 2, 'y+y'],
     ]);
+  });
+
+  it('variance and standard deviation: numeric at PostgreSQL\'s scale for integers, Youngs-Cramer for floats', async () => {
+    // SELECT var_samp(x), var_pop(x), stddev_samp(x), stddev_pop(x), variance(x::float8), stddev(x::float8), var_pop(x::float8)
+    // FROM (VALUES (1),(2),(3),(5),(NULL)) v(x) in PostgreSQL 15
+    const xs = values([[1], [2], [3], [5], [null]], [t.int4]);
+    const floats = values([[1], [2], [3], [5], [null]], [t.float8]);
+    const x = col(0);
+    const [ints] = await run(aggregate(xs, [], [
+      agg('var_samp', [x], t.numeric), agg('var_pop', [x], t.numeric), agg('stddev_samp', [x], t.numeric), agg('stddev_pop', [x], t.numeric),
+    ]));
+    expect(ints).toEqual(['2.9166666666666667', '2.1875000000000000', '1.7078251276599331', '1.4790199457749040']);
+    const [doubles] = await run(aggregate(floats, [], [
+      agg('variance', [col(0, t.float8)], t.float8), agg('stddev', [col(0, t.float8)], t.float8), agg('var_pop', [col(0, t.float8)], t.float8),
+    ]));
+    expect(doubles).toEqual([2.9166666666666665, 1.707825127659933, 2.1875]);
+    // var_samp(n), stddev(n) FROM (VALUES (1.5),(2.25),(3)); one value: the sample forms are NULL, the population ones 0.
+    const [decimals] = await run(aggregate(values([['1.5'], ['2.25'], ['3']], [t.numeric]), [], [agg('var_samp', [col(0, t.numeric)], t.numeric), agg('stddev', [col(0, t.numeric)], t.numeric)]));
+    expect(decimals).toEqual(['0.56250000000000000000', '0.75000000000000000000']);
+    const one = values([[7]], [t.int4]);
+    expect(await run(aggregate(one, [], [agg('var_samp', [x], t.numeric), agg('var_pop', [x], t.numeric)]))).toEqual([[null, '0']]);
+  });
+
+  it('variance merges partial states exactly (numeric) and with float8_combine (floats)', async () => {
+    const shard = await openShard();
+    const calls = [agg('var_samp', [col(0)], t.numeric), agg('stddev_pop', [col(1, t.float8)], t.float8)];
+    const partial = (rel: Rel) => aggregate(rel, [], calls, {
+      phase: 'partial',
+      columns: [
+        { name: 'n', type: t.int8 }, { name: 'sx', type: t.numeric }, { name: 'sxx', type: t.numeric },
+        { name: 'fn', type: t.float8 }, { name: 'fsx', type: t.float8 }, { name: 'fsxx', type: t.float8 },
+      ],
+    });
+    const part1 = await query(shard, partial(values([[1, 1], [2, 2]], [t.int4, t.float8])));
+    const part2 = await query(shard, partial(values([[3, 3], [5, 5], [null, null]], [t.int4, t.float8])));
+    const empty = await query(shard, partial(values([[null, null]], [t.int4, t.float8])));
+    expect(part1).toEqual([[2n, '3', '5', 2, 3, 0.5]]);
+    const states = values([...part1, ...part2, ...empty] as never, [t.int8, t.numeric, t.numeric, t.float8, t.float8, t.float8]);
+    const final = aggregate(states, [], [
+      agg('var_samp', [col(0, t.int8), col(1, t.numeric), col(2, t.numeric)], t.numeric),
+      agg('stddev_pop', [col(3, t.float8), col(4, t.float8), col(5, t.float8)], t.float8),
+    ], { phase: 'final' });
+    expect(await query(shard, final)).toEqual([['2.9166666666666667', 1.479019945774904]]);
   });
 
   it('overflows like PostgreSQL: int8 sums of partial states, float sums', async () => {

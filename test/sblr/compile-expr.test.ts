@@ -89,7 +89,7 @@ describe('expressions', () => {
 
 describe('subqueries', () => {
   const items = tableRef(200, [['id', t.int4], ['grp', t.int4]]);
-  const sub = (kind: 'scalar' | 'exists' | 'array' | 'any' | 'all', plan: Rel, extra: Partial<Extract<Expr, { op: 'subquery' }>> = {}): Expr => ({
+  const sub = (kind: Extract<Expr, { op: 'subquery' }>['kind'], plan: Rel, extra: Partial<Extract<Expr, { op: 'subquery' }>> = {}): Expr => ({
     op: 'subquery', type: kind === 'array' ? t.array(t.int4) : kind === 'scalar' ? t.int4 : t.bool, kind, plan, uncorrelated: true, ...extra,
   });
 
@@ -131,6 +131,27 @@ describe('subqueries', () => {
       sub('any', empty, { left: I(null), test: op('=', col(0), col(1)) }),
       sub('all', empty, { left: I(null), test: op('<>', col(0), col(1)) }),
     ]))).toEqual([[false, true]]);
+  });
+
+  it('(a, b) IN / NOT IN (subquery) and (a, b) = (subquery): rows compared field by field', async () => {
+    const s = await shard();
+    const both = scan(items);
+    const pair = (a: number | null, b: number | null): Expr => ({ op: 'row', type: t.record, fields: [I(a), I(b)] });
+    // The test reads [a, b, id, grp].
+    const equal: Expr = { op: 'and', type: t.bool, args: [op('=', col(0), col(2)), op('=', col(1), col(3))] };
+    const differ: Expr = { op: 'or', type: t.bool, args: [op('<>', col(0), col(2)), op('<>', col(1), col(3))] };
+    const checks = (uncorrelated: boolean): Expr[] => {
+      const isIn = (a: number | null, b: number | null) => sub('any', both, { left: pair(a, b), test: equal, uncorrelated });
+      const notIn = (a: number | null, b: number | null) => sub('all', both, { left: pair(a, b), test: differ, uncorrelated });
+      return [isIn(1, 10), isIn(1, 20), isIn(4, 10), isIn(null, 10), isIn(9, null), notIn(1, 10), notIn(4, 10), notIn(9, 9)];
+    };
+    // PostgreSQL 15 over (VALUES (1,10),(2,10),(3,20),(4,NULL)): hashed (uncorrelated) and streamed alike.
+    const expected = [true, false, null, null, false, false, null, true];
+    expect(await query(s, project(values([[0]]), checks(true)))).toEqual([expected]);
+    expect(await query(s, project(values([[0]]), checks(false)))).toEqual([expected]);
+    const rowCompare = (id: number | null) => sub('rowCompare', project(filter(scan(items), id === null ? B(true) : eq(col(0), I(id))), [col(0), col(1)]), { type: t.bool, left: pair(3, 20), test: equal });
+    expect(await query(s, project(values([[0]]), [rowCompare(3), rowCompare(1), rowCompare(9)]))).toEqual([[true, false, null]]);
+    await expectCode(query(s, project(values([[0]]), [rowCompare(null)])), '21000');
   });
 
   it('correlated subqueries run per row with the row as outer depth 1', async () => {

@@ -64,6 +64,26 @@ describe('window functions', () => {
     expect(following).toEqual([[2, 2, 4], [4], [4], [7], null, null, [null]]);
   });
 
+  it('EXCLUDE CURRENT ROW, GROUP and TIES take rows out of the frame', async () => {
+    const whole = (exclude?: WindowFrame['exclude']): WindowFrame => ({ ...frame('rows', { kind: 'unboundedPreceding' }, { kind: 'unboundedFollowing' }), exclude });
+    const [currentRow, group, ties, first, last, nth, noOthers] = await columns([
+      win('sum', [x], t.int8, whole('currentRow')),
+      win('sum', [x], t.int8, whole('group')),
+      win('array_agg', [x], t.array(t.int4), { ...frame('range', bound('preceding', 1), bound('following', 1)), exclude: 'ties' }),
+      win('first_value', [x], t.int4, { ...frame('rows', { kind: 'unboundedPreceding' }, CURRENT), exclude: 'currentRow' }),
+      win('last_value', [x], t.int4, { ...frame('groups', CURRENT, bound('following', 1)), exclude: 'group' }),
+      win('nth_value', [x, lit(2)], t.int4, whole('ties')),
+      win('sum', [x], t.int8, frame('rows', { kind: 'unboundedPreceding' }, CURRENT)),
+    ]);
+    expect(currentRow).toEqual([15n, 14n, 14n, 12n, 9n, null, 3n]);
+    expect(group).toEqual([15n, 12n, 12n, 12n, 9n, null, 3n]);
+    expect(ties).toEqual([[1, 2, 2], [1, 2], [1, 2], [4], [7], [3], [null]]);
+    expect(first).toEqual([null, 1, 1, 1, 1, null, 3]);
+    expect(last).toEqual([2, 4, 4, 7, null, null, null]);
+    expect(nth).toEqual([2, 2, 2, 2, 2, null, null]);
+    expect(noOthers).toEqual([1n, 3n, 5n, 9n, 16n, 3n, 3n]);
+  });
+
   it('RANGE offsets follow a descending order', async () => {
     // count(*) OVER (PARTITION BY p ORDER BY x DESC RANGE BETWEEN 2 PRECEDING AND CURRENT ROW); rows come out 7,4,2,2,1 | 3,NULL
     const [count] = await columns([win('count_star', [], t.int8, frame('range', bound('preceding', 2), CURRENT))], true);

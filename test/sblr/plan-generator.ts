@@ -303,8 +303,18 @@ class PlanGenerator {
         const element = this.scalarType();
         const plan = this.subqueryPlan(s, [element], depth);
         return {
-          op: 'subquery', type: BOOL, kind: this.pick(['any', 'all'] as const), plan: plan.rel, uncorrelated: plan.uncorrelated,
+          op: 'subquery', type: BOOL, kind: this.pick(['any', 'all', 'rowCompare'] as const), plan: plan.rel, uncorrelated: plan.uncorrelated,
           left: this.expr(s, element, depth), test: pairTest(element, element),
+        };
+      },
+      () => {
+        // (a, b) IN (SELECT x, y …): the left value is a ROW, the test reads [a, b, x, y].
+        const types = this.times(2, 3, () => this.scalarType());
+        const plan = this.subqueryPlan(s, types, depth);
+        return {
+          op: 'subquery', type: BOOL, kind: this.pick(['any', 'all', 'rowCompare'] as const), plan: plan.rel, uncorrelated: plan.uncorrelated,
+          left: { op: 'row', type: { kind: 'record' }, fields: types.map((type) => this.expr(s, type, depth)) },
+          test: this.expr({ ...s, row: [...types, ...types] }, BOOL, depth),
         };
       },
       () => {
@@ -479,7 +489,10 @@ class PlanGenerator {
       return {
         name: this.pick(WINDOW_NAMES), type: this.type(), args: argTypes.map((type) => this.expr(row, type, depth)), argTypes,
         filter: this.chance(0.2) ? this.expr(row, BOOL, depth) : null,
-        frame: { mode, start: bound(['unboundedPreceding', 'preceding', 'currentRow', 'following']), end: bound(['preceding', 'currentRow', 'following', 'unboundedFollowing']) },
+        frame: {
+          mode, start: bound(['unboundedPreceding', 'preceding', 'currentRow', 'following']), end: bound(['preceding', 'currentRow', 'following', 'unboundedFollowing']),
+          ...(this.chance(0.3) ? { exclude: this.pick(['currentRow', 'group', 'ties'] as const) } : {}),
+        },
       };
     });
     const columns = [...input.columns, ...this.columns(functions.map((call) => call.type))];

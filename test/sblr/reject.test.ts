@@ -113,6 +113,11 @@ describe('well-formed bytes', () => {
     const badContext = scan().op('PROJECT').columns({ name: 'c', type: TEXT }).block((a) => a.constant(INT4, 1).op('CAST').type(TEXT).u8(3));
     expectInvalid(assemble(badContext, withT), 'operand context value 3 out of range');
     expectInvalid(assemble(new Asm().op('CATALOG').str('x').uint(1).str('c').u8(0x07, 0x04)), 'type modifier flags 4', coordinator);
+    // row_number() over a ROWS frame of the whole partition, with exclusion byte 4 (there are 4 exclusions).
+    const call = (exclude: number) => (a: Asm) => a.op('WINDOW_CALL').u8(0).type(INT8).types().bool(false).u8(0, 0, 4, exclude).block(() => {});
+    const window = (exclude: number) => scan().op('WINDOW').columns(...T.columns, { name: 'n', type: INT8 }).uint(0).uint(0).uint(1).block(call(exclude));
+    expect(() => verifyProgram(assemble(window(3), withT), 'shard', catalog, everyFunction)).not.toThrow();
+    expectInvalid(assemble(window(4), withT), 'operand exclude value 4 out of range');
   });
 
   it('accepts only canonical encodings', () => {
@@ -204,6 +209,19 @@ describe('types', () => {
     const subquery = (uncorrelated: boolean): Rel => filterT({ op: 'subquery', type: BOOL, kind: 'exists', plan: inner, uncorrelated });
     expect(verifyProgram(plan(subquery(false)), 'shard', catalog, everyFunction).root).toEqual(subquery(false));
     expectInvalid(plan(subquery(true)), 'OUTER: outer depth 1 where 0 enclosing rows are in scope');
+  });
+
+  it('compares a subquery of several columns only with a ROW of as many fields', () => {
+    const pairs: Rel = { rel: 'values', columns: [{ name: 'x', type: INT4 }, { name: 'y', type: INT4 }], rows: [[int4(1), int4(2)]] };
+    const test: Expr = { op: 'and', type: BOOL, args: [equals(column(0, INT4), column(2, INT4)), equals(column(1, INT4), column(3, INT4))] };
+    const compare = (left: Expr): Rel => filterT({ op: 'subquery', type: BOOL, kind: 'any', plan: pairs, left, test, uncorrelated: true });
+    const row = (...fields: Expr[]): Expr => ({ op: 'row', type: { kind: 'record' }, fields });
+    expect(verifyProgram(plan(compare(row(column(0, INT4), int4(2)))), 'shard', catalog, everyFunction).root).toEqual(compare(row(column(0, INT4), int4(2))));
+    expectInvalid(plan(compare(column(0, INT4))), 'SUBQUERY_COMPARE: the left value is not a ROW(…) of 2 fields');
+    expectInvalid(plan(compare(row(int4(1), int4(2), int4(3)))), 'SUBQUERY_COMPARE: the left value is not a ROW(…) of 2 fields');
+    // The test reads [left fields…, subquery columns…]: column 4 is past its end.
+    const pastEnd: Rel = filterT({ op: 'subquery', type: BOOL, kind: 'rowCompare', plan: pairs, left: row(int4(1), int4(2)), test: equals(column(0, INT4), column(4, INT4)), uncorrelated: true });
+    expectInvalid(plan(pastEnd), 'COLUMN: column 4 is past the end of a 4-column row');
   });
 
   it('resolves CTE and work table references lexically', () => {

@@ -185,6 +185,33 @@ describe('reads across shards', () => {
     ]);
   });
 
+  it('variance and standard deviation combine across shards: numeric exactly, float8 closely', async () => {
+    const numeric = 'var_samp(qty) AS vs, var_pop(qty) AS vp, stddev(price) AS sd, stddev_pop(price) AS sp, variance(price) AS v';
+    expect(await rows(`SELECT grp, ${numeric} FROM items GROUP BY grp ORDER BY grp`)).toEqual(await rows(`SELECT grp, ${numeric} FROM items_home GROUP BY grp ORDER BY grp`));
+    expect(await rows(`SELECT ${numeric} FROM items`)).toEqual(await rows(`SELECT ${numeric} FROM items_home`));
+    // Shards combine float8 states in another order than one pass over the rows: equal to the last bits.
+    const floats = 'stddev_samp(price::float8) AS s, var_pop(qty::float4) AS v';
+    const [spread] = await rows(`SELECT ${floats} FROM items`);
+    const [home] = await rows(`SELECT ${floats} FROM items_home`);
+    expect(spread.s).toBeCloseTo(home.s as number, 9);
+    expect(spread.v).toBeCloseTo(home.v as number, 9);
+    const mean = items.reduce((a, i) => a + i.qty, 0) / ROWS;
+    expect(home.v).toBeCloseTo(items.reduce((a, i) => a + (i.qty - mean) ** 2, 0) / ROWS, 9);
+    expect(await plan('SELECT grp, stddev(qty) FROM items GROUP BY grp')).toEqual([
+      'Finalize Aggregate (1 group key): stddev',
+      '->  Gather from shards 0-15 (each shard: partial aggregate)',
+      '  ->  Partial Aggregate (1 group key): stddev',
+      '    ->  Seq Scan on items',
+    ]);
+  });
+
+  it('grouping sets gather the rows, GROUPING() telling the sets apart', async () => {
+    const sql = (table: string) => `SELECT grp, grouping(grp) AS g, count(*)::int AS n, var_pop(qty) AS v FROM ${table} GROUP BY ROLLUP (grp) ORDER BY 2, 1`;
+    const rolled = await rows(sql('items'));
+    expect(rolled).toEqual(await rows(sql('items_home')));
+    expect(rolled.at(-1)).toMatchObject({ grp: null, g: 1, n: ROWS });
+  });
+
   it('ORDER BY … LIMIT keeps the top rows per shard and merges them', async () => {
     const expected = [...items].sort((a, b) => b.qty - a.qty || a.id - b.id).slice(3, 8).map((i) => ({ id: i.id, qty: i.qty }));
     expect(await rows('SELECT id, qty FROM items ORDER BY qty DESC, id LIMIT 5 OFFSET 3')).toEqual(expected);

@@ -27,12 +27,12 @@ async function rows(sql: string, params: unknown[] = []): Promise<Record<string,
   return (await db.query(sql, params)).rows;
 }
 
-async function error(sql: string, params: unknown[] = []): Promise<{ code: string; message: string; detail?: string; position?: string }> {
+async function error(sql: string, params: unknown[] = []): Promise<{ code: string; message: string; detail?: string; hint?: string; position?: string }> {
   try {
     await db.query(sql, params);
   } catch (e) {
-    const err = e as { code: string; message: string; detail?: string; position?: string };
-    return { code: err.code, message: err.message, detail: err.detail, position: err.position };
+    const err = e as { code: string; message: string; detail?: string; hint?: string; position?: string };
+    return { code: err.code, message: err.message, detail: err.detail, hint: err.hint, position: err.position };
   }
   throw new Error(`expected an error from: ${sql}`);
 }
@@ -110,6 +110,89 @@ describe('queries', () => {
     const result = await db.query({ text: 'SELECT id, balance, opened FROM accounts WHERE id = 1', binary: true } as pg.QueryConfig);
     expect(result.rows).toHaveLength(1);
     expect(result.fields.map((f) => f.dataTypeID)).toEqual([23, 1700, 1082]);
+  });
+});
+
+describe('query forms resolved as PostgreSQL resolves them', () => {
+  it('FULL / RIGHT JOIN USING and NATURAL FULL JOIN merge the key as COALESCE of both sides, in their common type', async () => {
+    await db.query('CREATE TABLE ua (k int, v text); CREATE TABLE ub (k bigint, w text)');
+    await db.query("INSERT INTO ua VALUES (1, 'a1'), (2, 'a2'); INSERT INTO ub VALUES (2, 'b2'), (3, 'b3')");
+    expect(await rows('SELECT * FROM ua FULL JOIN ub USING (k) ORDER BY k')).toEqual([
+      { k: '1', v: 'a1', w: null }, { k: '2', v: 'a2', w: 'b2' }, { k: '3', v: null, w: 'b3' },
+    ]);
+    expect(await rows('SELECT k, ua.k AS l, ub.k AS r FROM ua NATURAL FULL JOIN ub ORDER BY 1')).toEqual([
+      { k: '1', l: 1, r: null }, { k: '2', l: 2, r: '2' }, { k: '3', l: null, r: '3' },
+    ]);
+    expect(await rows('SELECT k, v FROM ua RIGHT JOIN ub USING (k) ORDER BY k')).toEqual([{ k: '2', v: 'a2' }, { k: '3', v: null }]);
+    expect(await rows('SELECT pg_typeof(k)::text AS t FROM ua JOIN ub USING (k)')).toEqual([{ t: 'bigint' }]);
+    // Nested: the outer USING reads the inner join's merged column; another item's k stays ambiguous.
+    expect(await rows('SELECT k FROM ua FULL JOIN ub USING (k) FULL JOIN ua x USING (k) ORDER BY 1')).toEqual([{ k: '1' }, { k: '2' }, { k: '3' }]);
+    expect(await error('SELECT k FROM ua x, ua JOIN ub USING (k)')).toMatchObject({ code: '42702', message: 'column reference "k" is ambiguous' });
+  });
+
+  it('set operations give unknown-typed literals the other side\'s type; all-unknown columns are text', async () => {
+    expect(await rows("SELECT 1 AS x UNION SELECT '2' ORDER BY 1")).toEqual([{ x: 1 }, { x: 2 }]);
+    expect(await rows('SELECT NULL AS x UNION SELECT 1 ORDER BY 1')).toEqual([{ x: 1 }, { x: null }]);
+    expect(await rows("SELECT 1 AS x, 'a' AS y INTERSECT SELECT NULL, NULL")).toEqual([]);
+    expect(await rows('SELECT 2 AS x EXCEPT SELECT NULL')).toEqual([{ x: 2 }]);
+    expect(await rows('SELECT pg_typeof(x)::text AS t FROM (SELECT NULL UNION SELECT NULL) s(x)')).toEqual([{ t: 'text' }]);
+    expect(await error("SELECT 1 UNION SELECT 'x' WHERE false")).toMatchObject({ code: '22P02', message: 'invalid input syntax for type integer: "x"' });
+    // Nested set operations and DISTINCT resolve their own unknowns as text first.
+    expect(await error('SELECT NULL UNION SELECT NULL UNION SELECT 1')).toMatchObject({ code: '42804', message: 'UNION types text and integer cannot be matched' });
+    expect(await error('SELECT DISTINCT NULL UNION SELECT 1')).toMatchObject({ code: '42804' });
+  });
+
+  it('row constructors compare with subqueries: IN, NOT IN, = and ordering', async () => {
+    const pairs = '(SELECT g, g + 1 FROM generate_series(1, 3) g)';
+    expect(await rows(`SELECT (1, 2) IN ${pairs} AS a, (2, 2) IN ${pairs} AS b, (2, 2) NOT IN ${pairs} AS c, (2, NULL) NOT IN ${pairs} AS d`)).toEqual([
+      { a: true, b: false, c: true, d: null },
+    ]);
+    expect(await rows('SELECT id FROM accounts a WHERE (owner, id) IN (SELECT owner, max(id) FROM accounts GROUP BY owner) ORDER BY id')).toEqual([{ id: 2 }, { id: 3 }, { id: 4 }]);
+    expect(await rows('SELECT (1, 2) = (SELECT 1, 2) AS a, (1, 2) = (SELECT 1, 2 WHERE false) AS b, (1, 2) < (SELECT 1, 3) AS c, (1, NULL) < (2, 0) AS d')).toEqual([
+      { a: true, b: null, c: true, d: true },
+    ]);
+    expect(await error('SELECT (1, 2) IN (SELECT 1)')).toMatchObject({ code: '42601', message: 'subquery has too few columns' });
+    expect(await error('SELECT (1, 2) = (SELECT 1, 2, 3)')).toMatchObject({ code: '42601', message: 'subquery has too many columns' });
+    expect(await error('SELECT (1, 2) = (SELECT 1, 2 FROM generate_series(1, 2))')).toMatchObject({ code: '21000' });
+  });
+
+  it('refuses a self-reference in a recursive query\'s first term and a FROM subquery without an alias (PostgreSQL 15)', async () => {
+    expect(await error('WITH RECURSIVE t(n) AS (SELECT n FROM t UNION ALL SELECT 1) SELECT * FROM t')).toMatchObject({
+      code: '42P19', message: 'recursive reference to query "t" must not appear within its non-recursive term', position: '39',
+    });
+    expect(await error('WITH RECURSIVE t(n) AS (SELECT n FROM t) SELECT * FROM t')).toMatchObject({
+      code: '42P19', message: 'recursive query "t" does not have the form non-recursive-term UNION [ALL] recursive-term',
+    });
+    expect(await error('SELECT * FROM (SELECT 1)')).toMatchObject({ code: '42601', message: 'subquery in FROM must have an alias' });
+    expect(await error('SELECT * FROM (VALUES (1))')).toMatchObject({ code: '42601', message: 'VALUES in FROM must have an alias' });
+  });
+
+  it('named windows, refined by OVER (w …), and frame exclusion', async () => {
+    expect(await rows(`SELECT x, sum(x) OVER w AS s, sum(x) OVER (w ROWS 1 PRECEDING) AS r, rank() OVER w2 AS k,
+        sum(x) OVER (ORDER BY x ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE CURRENT ROW) AS e
+      FROM generate_series(1, 4) x WINDOW w AS (PARTITION BY x % 2 ORDER BY x), w2 AS (w) ORDER BY x`)).toEqual([
+      { x: 1, s: '1', r: '1', k: '1', e: null },
+      { x: 2, s: '2', r: '2', k: '1', e: '1' },
+      { x: 3, s: '4', r: '4', k: '2', e: '3' },
+      { x: 4, s: '6', r: '6', k: '2', e: '6' },
+    ]);
+    expect(await error('SELECT sum(x) OVER nowhere FROM generate_series(1, 3) x')).toMatchObject({ code: '42704', message: 'window "nowhere" does not exist' });
+    expect(await error('SELECT sum(x) OVER (w ORDER BY x) FROM generate_series(1, 3) x WINDOW w AS (ORDER BY x)')).toMatchObject({ code: '42P20', message: 'cannot override ORDER BY clause of window "w"' });
+    expect(await error('SELECT sum(x) OVER (w) FROM generate_series(1, 3) x WINDOW w AS (ORDER BY x ROWS 1 PRECEDING)')).toMatchObject({
+      code: '42P20', message: 'cannot copy window "w" because it has a frame clause', hint: 'Omit the parentheses in this OVER clause.',
+    });
+    expect(await error('SELECT sum(row_number() OVER ()) FROM accounts')).toMatchObject({ code: '42803', message: 'aggregate function calls cannot contain window function calls' });
+  });
+
+  it('variance, standard deviation and GROUPING()', async () => {
+    expect(await rows('SELECT var_samp(x) AS vs, var_pop(x) AS vp, stddev(x) AS sd, stddev_pop(x::float8) AS sp FROM (VALUES (1), (2), (4)) v(x)')).toEqual([
+      { vs: '2.3333333333333333', vp: '1.5555555555555556', sd: '1.5275252316519467', sp: 1.247219128924647 },
+    ]);
+    expect(await rows('SELECT owner, grouping(owner) AS g, count(*)::int AS n FROM accounts GROUP BY ROLLUP (owner) ORDER BY 2, 1')).toEqual([
+      { owner: 'ann', g: 0, n: 2 }, { owner: 'bob', g: 0, n: 1 }, { owner: 'cy', g: 0, n: 1 }, { owner: null, g: 1, n: 4 },
+    ]);
+    expect(await error('SELECT grouping(owner) FROM accounts')).toMatchObject({ code: '42803', message: 'arguments to GROUPING must be grouping expressions of the associated query level' });
+    expect(await error('SELECT 1 FROM accounts WHERE grouping(owner) = 0 GROUP BY owner')).toMatchObject({ code: '42803', message: 'grouping operations are not allowed in WHERE' });
   });
 });
 

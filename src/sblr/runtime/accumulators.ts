@@ -13,8 +13,9 @@ import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Interval, Value } from '../../engine/types.ts';
 import type { EvalContext } from '../../sql/functions/index.ts';
 import { compareKeys, quoteJson } from '../../sql/functions/json/value.ts';
-import { add as addNum, divide as divideNum } from '../../sql/functions/numeric/arithmetic.ts';
-import { readNum, writeNum, ZERO, type Num } from '../../sql/functions/numeric/decimal.ts';
+import { add as addNum, divide as divideNum, divideAt, divisionScale, multiply as multiplyNum, subtract as subtractNum } from '../../sql/functions/numeric/arithmetic.ts';
+import { isSpecial, readNum, writeNum, ZERO, type Finite, type Num } from '../../sql/functions/numeric/decimal.ts';
+import { sqrtAt } from '../../sql/functions/numeric/transcendental.ts';
 import type { AggregateName } from '../../sql/plan/ir.ts';
 import type { SqlType } from '../../sql/types/sql-type.ts';
 import { castFunction, comparator, resolveBinary, resolveFunctionCall, type Compare } from '../compile/functions.ts';
@@ -212,6 +213,132 @@ class AvgAccumulator implements Accumulator {
   }
   states(): Value[] {
     return this.count === 0 ? [null, 0n] : [this.domain.state(this.total), BigInt(this.count)];
+  }
+}
+
+// ---- variance and standard deviation -------------------------------------------------------
+
+/** Which of the six: population or sample, and whether the square root is taken. */
+interface Dispersion {
+  readonly sample: boolean;
+  readonly root: boolean;
+}
+
+function dispersionOf(name: AggregateName): Dispersion {
+  return {
+    sample: name !== 'var_pop' && name !== 'stddev_pop',
+    root: name === 'stddev' || name === 'stddev_samp' || name === 'stddev_pop',
+  };
+}
+
+function inputNum(value: Value): Num {
+  return typeof value === 'string' ? readNum(value) : { v: BigInt(value as number | bigint), s: 0 };
+}
+
+/**
+ * Integer and numeric inputs: exact count, sum and sum of squares, finished as PostgreSQL's
+ * numeric_stddev_internal (N·Σx² − (Σx)² over N(N − 1) or N², at select_div_scale, the root
+ * at the same scale; a non-positive numerator is 0; NaN or an infinity among the inputs, NaN).
+ */
+class NumericDispersionAccumulator implements Accumulator {
+  private count = 0n;
+  private sum: Num = ZERO;
+  private squares: Num = ZERO;
+  constructor(private readonly kind: Dispersion) {}
+  add(args: readonly Value[]): void {
+    if (args[0] === null) return;
+    const x = inputNum(args[0]);
+    this.count++;
+    this.sum = addNum(this.sum, x);
+    this.squares = addNum(this.squares, multiplyNum(x, x));
+  }
+  merge(states: readonly Value[]): void {
+    const [count, sum, squares] = states;
+    if (count === null || BigInt(count as bigint) === 0n) return;
+    this.count += BigInt(count as bigint);
+    this.sum = addNum(this.sum, readNum(sum as string));
+    this.squares = addNum(this.squares, readNum(squares as string));
+  }
+  result(): Value {
+    const n = this.count;
+    if (n === 0n || (this.kind.sample && n === 1n)) return null;
+    if (isSpecial(this.sum) || isSpecial(this.squares)) return 'NaN';
+    const scale = this.sum.s * 2;
+    const count: Finite = { v: n, s: 0 };
+    const numerator = rescale(subtractNum(multiplyNum(count, this.squares), multiplyNum(this.sum, this.sum)) as Finite, scale);
+    if (numerator.v <= 0n) return '0';
+    const denominator: Finite = { v: this.kind.sample ? n * (n - 1n) : n * n, s: 0 };
+    const divScale = divisionScale(numerator, denominator);
+    const variance = divideAt(numerator, denominator, divScale);
+    return writeNum(this.kind.root ? sqrtAt(variance, divScale) : variance);
+  }
+  states(): Value[] {
+    return [this.count, writeNum(this.sum), writeNum(this.squares)];
+  }
+}
+
+/** A finite value at a scale at least its own (mul_var's rscale for an exact product). */
+function rescale(n: Finite, scale: number): Finite {
+  return n.s >= scale ? n : { v: n.v * 10n ** BigInt(scale - n.s), s: scale };
+}
+
+function isInfinite(x: number): boolean {
+  return x === Infinity || x === -Infinity;
+}
+
+/**
+ * float4 and float8 inputs: PostgreSQL's float8_accum and float8_combine (Youngs-Cramer: count,
+ * sum, and the sum of squared deviations), so results match its bit for bit on one shard.
+ */
+class FloatDispersionAccumulator implements Accumulator {
+  private n = 0;
+  private sx = 0;
+  private sxx = 0;
+  constructor(private readonly kind: Dispersion) {}
+  add(args: readonly Value[]): void {
+    const value = args[0];
+    if (value === null) return;
+    const x = value as number;
+    const previous = this.n;
+    const previousSum = this.sx;
+    this.n += 1;
+    this.sx += x;
+    if (previous > 0) {
+      const deviation = x * this.n - this.sx;
+      this.sxx += (deviation * deviation) / (this.n * previous);
+      // An infinite input makes Sxx NaN; only finite inputs overflowing are an error.
+      if (isInfinite(this.sx) || isInfinite(this.sxx)) {
+        if (!isInfinite(previousSum) && !isInfinite(x)) throw floatOverflow();
+        this.sxx = NaN;
+      }
+    } else if (!Number.isFinite(x)) {
+      this.sxx = NaN;
+    }
+  }
+  merge(states: readonly Value[]): void {
+    const [n2, sx2, sxx2] = states as number[];
+    if (n2 === 0) return;
+    if (this.n === 0) {
+      [this.n, this.sx, this.sxx] = [n2, sx2, sxx2];
+      return;
+    }
+    const n1 = this.n;
+    const sx1 = this.sx;
+    const sxx1 = this.sxx;
+    this.n = n1 + n2;
+    this.sx = addFloat(sx1, sx2, false);
+    const difference = sx1 / n1 - sx2 / n2;
+    this.sxx = sxx1 + sxx2 + (n1 * n2 * difference * difference) / this.n;
+    if (isInfinite(this.sxx) && !isInfinite(sxx1) && !isInfinite(sxx2)) throw floatOverflow();
+  }
+  result(): Value {
+    const { n, sxx } = this;
+    if (n === 0 || (this.kind.sample && n <= 1)) return null;
+    const variance = sxx / (this.kind.sample ? n - 1 : n);
+    return this.kind.root ? Math.sqrt(variance) : variance;
+  }
+  states(): Value[] {
+    return [this.n, this.sx, this.sxx];
   }
 }
 
@@ -427,6 +554,17 @@ export function accumulatorFactory(name: AggregateName, argTypes: readonly SqlTy
     case 'jsonb_agg': {
       const toJson = final ? unused : jsonConverter(name === 'json_agg' ? 'to_json' : 'to_jsonb', argTypes[0]);
       return () => new JsonAggAccumulator(toJson);
+    }
+    case 'stddev':
+    case 'stddev_samp':
+    case 'stddev_pop':
+    case 'variance':
+    case 'var_samp':
+    case 'var_pop': {
+      const kind = dispersionOf(name);
+      // Inputs (or the final phase's count state) say which domain: float8 counts are floats.
+      const float = argTypes[0].kind === 'float4' || argTypes[0].kind === 'float8';
+      return float ? () => new FloatDispersionAccumulator(kind) : () => new NumericDispersionAccumulator(kind);
     }
     case 'jsonb_object_agg': {
       const keyText = final ? unused : textConverter(argTypes[0]);

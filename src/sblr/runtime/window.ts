@@ -3,13 +3,15 @@
  * a partition, rows with equal order keys are peers. Each function is computed for every row
  * from its partition and its frame (ROWS, RANGE or GROUPS, with offsets), as PostgreSQL
  * defines them: ranking functions by peer groups, lag/lead over the partition, value and
- * aggregate functions over the frame. An aggregate whose frame starts at UNBOUNDED
- * PRECEDING runs incrementally; others are recomputed per distinct frame.
+ * aggregate functions over the frame, less the rows EXCLUDE removes. An aggregate whose frame
+ * starts at UNBOUNDED PRECEDING and excludes nothing runs incrementally; others are recomputed
+ * per distinct frame.
  */
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Row, Value } from '../../engine/types.ts';
-import type { AggregateName, FrameBound, SortKey, WindowCall, WindowRel } from '../../sql/plan/ir.ts';
+import type { AggregateName, FrameBound, FrameExclusion, SortKey, WindowCall, WindowRel } from '../../sql/plan/ir.ts';
 import type { SqlType } from '../../sql/types/sql-type.ts';
+import { AGGREGATE_NAMES } from '../../../sblr/opcodes.ts';
 import type { Compiler, Evaluator, Source } from '../compile/compiler.ts';
 import { castFunction, comparator, resolveBinary, type Compare } from '../compile/functions.ts';
 import { badPlan } from '../compile/expr.ts';
@@ -35,7 +37,7 @@ interface Partition {
 /** Computes one function's value for every row of a partition. */
 type WindowFunction = (p: Partition, frame: Frame, out: Value[]) => void;
 
-const AGGREGATES = new Set<string>(['count', 'count_star', 'sum', 'avg', 'min', 'max', 'string_agg', 'array_agg', 'bool_and', 'bool_or', 'every', 'jsonb_agg', 'json_agg', 'jsonb_object_agg']);
+const AGGREGATES = new Set<string>(AGGREGATE_NAMES);
 
 export function compileWindow(rel: WindowRel, c: Compiler): Source {
   const input = c.rel(rel.input);
@@ -155,10 +157,10 @@ function compileFunction(call: WindowCall, orderBy: readonly SortKey[], c: Compi
       return (p, frame, out) => {
         const frames = bounds(p, frame);
         for (let i = 0; i < p.rows.length; i++) {
-          const [start, end] = frames(i);
+          const segments = frames(i);
           let at: number;
-          if (name === 'first_value') at = start;
-          else if (name === 'last_value') at = end - 1;
+          if (name === 'first_value') at = rowOfFrame(segments, 0);
+          else if (name === 'last_value') at = rowOfFrame(segments, frameSize(segments) - 1);
           else {
             const n = nth(p.rows[i], frame);
             if (n === null) {
@@ -166,9 +168,9 @@ function compileFunction(call: WindowCall, orderBy: readonly SortKey[], c: Compi
               continue;
             }
             if (Number(n) <= 0) throw new EngineError(SqlState.invalidArgumentForNthValue, 'argument of nth_value must be greater than zero');
-            at = start + Number(n) - 1;
+            at = rowOfFrame(segments, Number(n) - 1);
           }
-          out[i] = at >= start && at < end ? value(p.rows[at], frame) : null;
+          out[i] = at < 0 ? null : value(p.rows[at], frame);
         }
       };
     }
@@ -176,10 +178,33 @@ function compileFunction(call: WindowCall, orderBy: readonly SortKey[], c: Compi
       if (!AGGREGATES.has(call.name)) throw badPlan(`unknown window function ${call.name}`);
       return windowAggregate(
         compileAggregateCall({ name: call.name as AggregateName, type: call.type, args: call.args, argTypes: call.argTypes, distinct: false, filter: call.filter, orderBy: [] }, 'full', c),
-        call.frame.start.kind === 'unboundedPreceding',
+        call.frame.start.kind === 'unboundedPreceding' && call.frame.exclude === undefined,
         bounds,
       );
   }
+}
+
+/** The number of rows in a frame's segments. */
+function frameSize(segments: FrameSegments): number {
+  let size = 0;
+  for (let s = 0; s < segments.length; s += 2) size += segments[s + 1] - segments[s];
+  return size;
+}
+
+/** The partition index of the frame's `n`th row (from 0), or -1 past its end. */
+function rowOfFrame(segments: FrameSegments, n: number): number {
+  if (n < 0) return -1;
+  let left = n;
+  for (let s = 0; s < segments.length; s += 2) {
+    const size = segments[s + 1] - segments[s];
+    if (left < size) return segments[s] + left;
+    left -= size;
+  }
+  return -1;
+}
+
+function sameSegments(a: FrameSegments, b: FrameSegments): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
 function ntile(p: Partition, buckets: Value, out: Value[]): void {
@@ -224,20 +249,20 @@ function windowAggregate(spec: AggregateSpec, fromStart: boolean, bounds: FrameB
       }
       return;
     }
-    let lastStart = -1;
-    let lastEnd = -1;
+    let lastSegments: FrameSegments = [];
     let last: Value = null;
     for (let i = 0; i < p.rows.length; i++) {
-      const [start, end] = frames(i);
-      if (start !== lastStart || end !== lastEnd) {
+      const segments = frames(i);
+      if (i === 0 || !sameSegments(segments, lastSegments)) {
         const acc = spec.create();
-        for (let j = start; j < end; j++) {
-          frame.exec.tick();
-          spec.feed(acc, p.rows[j], frame);
+        for (let s = 0; s < segments.length; s += 2) {
+          for (let j = segments[s]; j < segments[s + 1]; j++) {
+            frame.exec.tick();
+            spec.feed(acc, p.rows[j], frame);
+          }
         }
         last = read(acc);
-        lastStart = start;
-        lastEnd = end;
+        lastSegments = segments;
       }
       out[i] = last;
     }
@@ -246,11 +271,17 @@ function windowAggregate(spec: AggregateSpec, fromStart: boolean, bounds: FrameB
 
 // ---- frames --------------------------------------------------------------------------------
 
-/** For a partition: the frame [start, end) of each row. */
-type FrameBounds = (p: Partition, frame: Frame) => (i: number) => readonly [number, number];
+/**
+ * A row's frame as ascending, non-empty [start, end) ranges of partition indexes, flattened
+ * (start, end, start, end, …): one range, or up to three when EXCLUDE removes rows from it.
+ */
+type FrameSegments = readonly number[];
+
+/** For a partition: the frame of each row. */
+type FrameBounds = (p: Partition, frame: Frame) => (i: number) => FrameSegments;
 
 function compileFrame(call: WindowCall, orderBy: readonly SortKey[], c: Compiler): FrameBounds {
-  const { mode, start, end } = call.frame;
+  const { mode, start, end, exclude } = call.frame;
   const startOffset = offsetOf(start, c);
   const endOffset = offsetOf(end, c);
   const range = mode === 'range' && (startOffset !== null || endOffset !== null) ? rangeArithmetic(call, orderBy) : null;
@@ -285,9 +316,22 @@ function compileFrame(call: WindowCall, orderBy: readonly SortKey[], c: Compiler
     return (i) => {
       const s = Math.min(Math.max(position(start, startBy, i, true), 0), n);
       const e = Math.min(Math.max(position(end, endBy, i, false), s), n);
-      return [s, e];
+      return exclude === undefined ? [s, e] : excluding(s, e, exclude, p, i);
     };
   };
+}
+
+/** The frame [s, e) of row i without the rows EXCLUDE removes (peers: its peer group). */
+function excluding(s: number, e: number, exclude: FrameExclusion, p: Partition, i: number): FrameSegments {
+  const [from, to] = exclude === 'currentRow' ? [i, i + 1] : [p.groupStart[i], p.groupEnd[i]];
+  const segments: number[] = [];
+  const add = (a: number, b: number): void => {
+    if (a < b) segments.push(a, b);
+  };
+  add(s, Math.min(e, from));
+  if (exclude === 'ties' && i >= s && i < e) add(i, i + 1);
+  add(Math.max(s, to), e);
+  return segments;
 }
 
 function offsetOf(bound: FrameBound, c: Compiler): Evaluator | null {

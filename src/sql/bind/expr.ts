@@ -21,6 +21,7 @@ import { exprKey, mapExpr } from './walk.ts';
 export const AGGREGATE_MARK = -1;
 export const WINDOW_MARK = -2;
 export const SET_CALL_MARK = -3;
+export const GROUPING_MARK = -4;
 
 const MOVE_TO_LATERAL = 'You might be able to move the set-returning function into a LATERAL FROM item.';
 
@@ -37,7 +38,26 @@ export interface ExprPlace {
    * naming the place for the error when it is not `clause` (CASE, COALESCE). */
   readonly setCalls?: SetCall[];
   readonly srfClause?: string;
+  /** The query's WINDOW clause, by name. */
+  readonly windowDefinitions?: ReadonlyMap<string, WindowDefinition>;
+  /** The arguments of each GROUPING(…) call, where aggregates are allowed. */
+  readonly groupings?: (readonly Expr[])[];
 }
+
+/** A window specification, bound: PARTITION BY and ORDER BY, and the WindowDef whose frame
+ * clause (frameOptions and offsets) it has. */
+export interface WindowDefinition {
+  readonly partitionBy: Expr[];
+  readonly orderBy: SortKey[];
+  readonly frame: Body;
+}
+
+// PostgreSQL's FRAMEOPTION_* bits (nodes/parsenodes.h).
+const FRAME_NONDEFAULT = 0x1;
+const FRAME_DEFAULTS = 0x422;
+const FRAME_EXCLUDE_CURRENT_ROW = 0x8000;
+const FRAME_EXCLUDE_GROUP = 0x10000;
+const FRAME_EXCLUDE_TIES = 0x20000;
 
 export const PLAIN: ExprPlace = { aggregates: null, windows: null, windowSpecs: null, clause: '' };
 
@@ -111,6 +131,8 @@ export class ExprBinder {
         throw unsupported('NULLIF node', this.position(body));
       case 'SubLink':
         return this.subLink(body, scope, place);
+      case 'GroupingFunc':
+        return this.groupingCall(body, scope, place);
       case 'A_ArrayExpr':
         return this.arrayExpr(body, scope, place);
       case 'RowExpr': {
@@ -262,9 +284,15 @@ export class ExprBinder {
     const name = opName[opName.length - 1];
     switch (body.kind as string) {
       case 'AEXPR_OP': {
+        if (kindOf(body.lexpr) === 'RowExpr' && kindOf(body.rexpr) === 'SubLink' && body.rexpr.SubLink.subLinkType === 'EXPR_SUBLINK') {
+          return this.subLink({ ...body.rexpr.SubLink, subLinkType: 'ROWCOMPARE_SUBLINK', testexpr: body.lexpr, operName: body.name }, scope, place);
+        }
         const left = body.lexpr === undefined ? null : this.bind(body.lexpr, scope, place);
         const right = this.bind(body.rexpr, scope, place);
-        if (left !== null && (name === '=' || name === '<>') && right.op === 'row' && left.op === 'row') return this.rowCompare(name, left, right, position);
+        if (left !== null && left.op === 'row' && right.op === 'row') {
+          if (left.fields.length !== right.fields.length) throw new EngineError(SqlState.syntaxError, 'unequal number of entries in row expressions', { position });
+          return this.rowComparison(name, left.fields, right.fields, position);
+        }
         return this.operator(name, left, right, position);
       }
       case 'AEXPR_LIKE':
@@ -329,6 +357,37 @@ export class ExprBinder {
     return { test, leftType, rightType };
   }
 
+  /**
+   * `(a, b) op ANY (SELECT x, y …)` and `(a, b) op (SELECT x, y …)`: the left fields as a ROW,
+   * each cast to its comparison's left type, and the row comparison over [left fields…,
+   * subquery columns…] (the subquery's columns cast there when they need it).
+   */
+  private rowSubqueryTest(name: string, fields: readonly Expr[], columns: readonly { type: SqlType }[], position?: number): { left: Expr; test: Expr } {
+    const width = fields.length;
+    const lefts: Expr[] = [];
+    const rights: Expr[] = [];
+    const cast = fields.map((field, i) => {
+      const column = columns[i].type;
+      const { leftType, rightType } = this.comparisonTest('=', field.type, column, position);
+      lefts.push({ op: 'column', type: leftType, index: i });
+      rights.push(this.subqueryColumn(name, field.type, column, rightType, width + i, position));
+      return this.coerce(field, leftType, 'implicit', undefined, position);
+    });
+    const left: Expr = { op: 'row', type: { kind: 'record', fields: cast.map((f) => f.type) }, fields: cast };
+    return { left, test: this.rowComparison(name, lefts, rights, position) };
+  }
+
+  /** A subquery column as a comparison's right operand, read at `index` of the test's row and
+   * cast to the operator's `rightType` when it is another type (42804 when it cannot be). */
+  private subqueryColumn(name: string, left: SqlType, column: SqlType, rightType: SqlType, index: number, position?: number): Expr {
+    const read: Expr = { op: 'column', type: column, index };
+    if (identicalType(rightType, column)) return read;
+    if (!this.functions.canCast(column, rightType, 'implicit')) {
+      throw new EngineError(SqlState.datatypeMismatch, `operator does not exist: ${this.functions.typeName(left)} ${name} ${this.functions.typeName(column)}`, { position });
+    }
+    return { op: 'cast', type: rightType, context: 'implicit', arg: read };
+  }
+
   /** Both operands of a comparison-like form, cast to one type that has `=`. */
   private commonOperands(body: Body, scope: Scope, place: ExprPlace, what: string, position?: number): [Expr, Expr, SqlType] {
     const left = this.bind(body.lexpr, scope, place);
@@ -338,10 +397,27 @@ export class ExprBinder {
     return [this.coerce(left, type, 'implicit'), this.coerce(right, type, 'implicit'), type];
   }
 
-  private rowCompare(name: string, left: Extract<Expr, { op: 'row' }>, right: Extract<Expr, { op: 'row' }>, position?: number): Expr {
-    if (left.fields.length !== right.fields.length) throw new EngineError(SqlState.syntaxError, 'unequal number of entries in row expressions', { position });
-    const parts = left.fields.map((l, i) => this.operator(name, l, right.fields[i], position));
-    return { op: name === '=' ? 'and' : 'or', type: BOOL, args: parts };
+  /**
+   * `(a, b) op (c, d)` field by field, as PostgreSQL's make_row_comparison_op: `=` all equal,
+   * `<>` some differ, `<` `<=` `>` `>=` ordered by the first pair that is not equal (a NULL
+   * pair before it makes the result NULL).
+   */
+  private rowComparison(name: string, left: readonly Expr[], right: readonly Expr[], position?: number): Expr {
+    const pairs = (op: string): Expr[] => left.map((l, i) => this.operator(op, l, right[i], position));
+    const combined = (op: 'and' | 'or', args: Expr[]): Expr => (args.length === 1 ? args[0] : { op, type: BOOL, args });
+    if (name === '=') return combined('and', pairs('='));
+    if (name === '<>') return combined('or', pairs('<>'));
+    if (name !== '<' && name !== '<=' && name !== '>' && name !== '>=') {
+      throw new EngineError(SqlState.featureNotSupported, `could not determine interpretation of row comparison operator ${name}`, {
+        position, hint: 'Row comparison operators must be associated with btree operator families.',
+      });
+    }
+    const last = left.length - 1;
+    const strict = pairs(name.charAt(0));
+    const equal = pairs('=');
+    let result = this.operator(name, left[last], right[last], position);
+    for (let i = last - 1; i >= 0; i--) result = { op: 'or', type: BOOL, args: [strict[i], { op: 'and', type: BOOL, args: [equal[i], result] }] };
+    return result;
   }
 
   private inList(body: Body, scope: Scope, place: ExprPlace, negated: boolean): Expr {
@@ -524,6 +600,22 @@ export class ExprBinder {
     return { op: 'outer', type, depth: AGGREGATE_MARK, index: place.aggregates.length - 1 };
   }
 
+  /** GROUPING(…): collected with its arguments, which the query binder checks against the
+   * GROUP BY keys and turns into the value for each grouping set. */
+  private groupingCall(body: Body, scope: Scope, place: ExprPlace): Expr {
+    const position = this.position(body);
+    if (place.aggregates === null || place.groupings === undefined) {
+      const message = place.clause === 'aggregate function calls' ? 'aggregate function calls cannot be nested'
+        : place.clause === '' ? 'grouping operations are not allowed here' : `grouping operations are not allowed in ${place.clause}`;
+      throw new EngineError(SqlState.groupingError, message, { position });
+    }
+    const args = list(body.args);
+    if (args.length >= 32) throw new EngineError(SqlState.tooManyArguments, 'GROUPING must have fewer than 32 arguments', { position });
+    const inner: ExprPlace = { aggregates: null, windows: null, windowSpecs: null, clause: 'GROUPING' };
+    place.groupings.push(args.map((a) => this.bind(a, scope, inner)));
+    return { op: 'outer', type: INT4, depth: GROUPING_MARK, index: place.groupings.length - 1 };
+  }
+
   sortKey(sortBy: Body, scope: Scope, place: ExprPlace): SortKey {
     const expr = this.bind(sortBy.node, scope, place);
     return this.sortKeyOf(expr, sortBy);
@@ -540,11 +632,12 @@ export class ExprBinder {
 
   private windowCall(name: string, body: Body, scope: Scope, place: ExprPlace): Expr {
     const position = this.position(body);
+    if (place.clause === 'aggregate function calls') {
+      throw new EngineError(SqlState.groupingError, 'aggregate function calls cannot contain window function calls', { position });
+    }
     if (place.windows === null || place.windowSpecs === null) {
       throw new EngineError(SqlState.windowingError, place.clause === '' ? 'window functions are not allowed here' : `window functions are not allowed in ${place.clause}`, { position });
     }
-    const over = body.over as Body;
-    if (over.name !== undefined || over.refname !== undefined) throw unsupported('named windows', position);
     // Window arguments may contain aggregates (over grouped rows), but no windows.
     const inner: ExprPlace = { ...place, windows: null, windowSpecs: null, clause: 'window function calls', setCalls: undefined };
     const star = body.agg_star === true;
@@ -560,9 +653,12 @@ export class ExprBinder {
     } catch (error) {
       throw withPosition(error, position);
     }
-    const partitionBy = list(over.partitionClause).map((p) => this.bind(p, scope, inner));
-    const orderBy = list(over.orderClause).map((s) => this.sortKey(s.SortBy, scope, inner));
-    const frame = this.frame(over, scope, orderBy.length > 0);
+    const over = body.over as Body;
+    // OVER w (no parentheses) is the named window itself, frame included.
+    const { partitionBy, orderBy, frame: framed } = over.name !== undefined
+      ? this.namedWindow(over.name as string, over, place.windowDefinitions)
+      : this.windowDefinition(over, scope, inner, place.windowDefinitions);
+    const frame = this.frame(framed, scope, orderBy.length > 0);
     const filter = body.agg_filter === undefined ? null : this.bindCondition(body.agg_filter, scope, 'FILTER', inner);
     const key = JSON.stringify([partitionBy, orderBy], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
     let spec = place.windowSpecs.findIndex((s) => JSON.stringify([s.partitionBy, s.orderBy], (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v)) === key);
@@ -575,13 +671,46 @@ export class ExprBinder {
     return { op: 'outer', type, depth: WINDOW_MARK, index: place.windows.length - 1 };
   }
 
+  private namedWindow(name: string, def: Body, definitions: ReadonlyMap<string, WindowDefinition> | undefined): WindowDefinition {
+    const found = definitions?.get(name);
+    if (found === undefined) throw new EngineError(SqlState.undefinedObject, `window "${name}" does not exist`, { position: this.position(def) });
+    return found;
+  }
+
+  /**
+   * A parenthesized window specification (an OVER (…) clause, or a WINDOW clause entry given
+   * the earlier ones): `(w …)` takes w's PARTITION BY and ORDER BY, adding an ORDER BY only
+   * where w has none, and a frame only to a w without one, as PostgreSQL's
+   * transformWindowDefinitions allows.
+   */
+  windowDefinition(def: Body, scope: Scope, place: ExprPlace, definitions: ReadonlyMap<string, WindowDefinition> | undefined): WindowDefinition {
+    const position = this.position(def);
+    const base = def.refname === undefined ? undefined : this.namedWindow(def.refname as string, def, definitions);
+    const partitionClause = list(def.partitionClause);
+    const orderClause = list(def.orderClause);
+    if (base !== undefined) {
+      const refname = def.refname as string;
+      if (partitionClause.length > 0) throw new EngineError(SqlState.windowingError, `cannot override PARTITION BY clause of window "${refname}"`, { position });
+      if (orderClause.length > 0 && base.orderBy.length > 0) throw new EngineError(SqlState.windowingError, `cannot override ORDER BY clause of window "${refname}"`, { position });
+      if (((base.frame.frameOptions as number | undefined) ?? FRAME_DEFAULTS) !== FRAME_DEFAULTS) {
+        throw new EngineError(SqlState.windowingError, `cannot copy window "${refname}" because it has a frame clause`, {
+          position, hint: def.name === undefined ? 'Omit the parentheses in this OVER clause.' : undefined,
+        });
+      }
+    }
+    return {
+      partitionBy: base?.partitionBy ?? partitionClause.map((p) => this.bind(p, scope, place)),
+      orderBy: orderClause.length > 0 ? orderClause.map((s) => this.sortKey(s.SortBy, scope, place)) : base?.orderBy ?? [],
+      frame: def,
+    };
+  }
+
   private frame(over: Body, scope: Scope, ordered: boolean): WindowFrame {
     const options = (over.frameOptions as number | undefined) ?? 0;
-    // PostgreSQL's FRAMEOPTION_* bits (nodes/parsenodes.h).
-    const NONDEFAULT = 0x1, RANGE = 0x2, ROWS = 0x4, GROUPS = 0x8;
+    const RANGE = 0x2, ROWS = 0x4, GROUPS = 0x8;
     const START_UNBOUNDED_PRECEDING = 0x20, START_CURRENT_ROW = 0x200, START_OFFSET_PRECEDING = 0x800, START_OFFSET_FOLLOWING = 0x2000;
     const END_UNBOUNDED_FOLLOWING = 0x100, END_CURRENT_ROW = 0x400, END_OFFSET_PRECEDING = 0x1000, END_OFFSET_FOLLOWING = 0x4000;
-    if ((options & NONDEFAULT) === 0) {
+    if ((options & FRAME_NONDEFAULT) === 0) {
       return {
         mode: 'range',
         start: { kind: 'unboundedPreceding' },
@@ -606,7 +735,8 @@ export class ExprBinder {
       : options & END_OFFSET_PRECEDING ? { kind: 'preceding', offset: offset(over.endOffset) }
       : options & END_OFFSET_FOLLOWING ? { kind: 'following', offset: offset(over.endOffset) }
       : { kind: 'currentRow' };
-    return { mode, start, end };
+    const exclude = options & FRAME_EXCLUDE_CURRENT_ROW ? 'currentRow' : options & FRAME_EXCLUDE_GROUP ? 'group' : options & FRAME_EXCLUDE_TIES ? 'ties' : undefined;
+    return exclude === undefined ? { mode, start, end } : { mode, start, end, exclude };
   }
 
   // ---- subqueries --------------------------------------------------------------------------
@@ -628,19 +758,27 @@ export class ExprBinder {
         return { op: 'subquery', type: { kind: 'array', element }, kind: 'array', plan, uncorrelated };
       }
       case 'ANY_SUBLINK':
-      case 'ALL_SUBLINK': {
-        if (columns.length !== 1) throw new EngineError(SqlState.syntaxError, 'subquery has too many columns', { position });
+      case 'ALL_SUBLINK':
+      case 'ROWCOMPARE_SUBLINK': {
         const opName = body.operName === undefined ? '=' : names(body.operName).pop() ?? '=';
-        const left = this.bind(body.testexpr, scope, place);
-        const { test, leftType, rightType } = this.comparisonTest(opName, left.type, columns[0].type, position);
-        if (!identicalType(rightType, columns[0].type) && !this.functions.canCast(columns[0].type, rightType, 'implicit')) {
-          throw new EngineError(SqlState.datatypeMismatch, `operator does not exist: ${this.functions.typeName(left.type)} ${opName} ${this.functions.typeName(columns[0].type)}`, { position });
+        const leftFields = kindOf(body.testexpr) === 'RowExpr' ? list(body.testexpr.RowExpr.args) : [body.testexpr];
+        if (columns.length !== leftFields.length) throw new EngineError(SqlState.syntaxError, `subquery has too ${columns.length > leftFields.length ? 'many' : 'few'} columns`, { position });
+        const kind = body.subLinkType === 'ANY_SUBLINK' ? 'any' : body.subLinkType === 'ALL_SUBLINK' ? 'all' : 'rowCompare';
+        if (leftFields.length > 1) {
+          const fields = leftFields.map((f) => this.bind(f, scope, place));
+          return { op: 'subquery', type: BOOL, kind, plan, uncorrelated, ...this.rowSubqueryTest(opName, fields, columns, position) };
         }
-        const castTest = identicalType(rightType, columns[0].type) ? test : substituteColumn1(test, { op: 'cast', type: rightType, context: 'implicit', arg: { op: 'column', type: columns[0].type, index: 1 } });
+        const left = this.bind(leftFields[0], scope, place);
+        if (kind === 'rowCompare') {
+          return this.operator(opName, left, { op: 'subquery', type: columns[0].type, kind: 'scalar', plan, uncorrelated }, position);
+        }
+        const { test, leftType, rightType } = this.comparisonTest(opName, left.type, columns[0].type, position);
+        const right = this.subqueryColumn(opName, left.type, columns[0].type, rightType, 1, position);
+        const castTest = right.op === 'column' ? test : substituteColumn1(test, right);
         return {
           op: 'subquery',
           type: BOOL,
-          kind: body.subLinkType === 'ANY_SUBLINK' ? 'any' : 'all',
+          kind,
           plan,
           left: this.coerce(left, leftType, 'implicit'),
           test: castTest,

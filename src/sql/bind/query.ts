@@ -13,11 +13,11 @@ import { columnsOf } from '../plan/ir.ts';
 import { HIDDEN_ROW_ID, hasHiddenRowId, type TableObject, type ViewObject } from '../catalog/model.ts';
 import { layoutVersion, physicalTable } from '../catalog/physical.ts';
 import { parseType } from '../../engine/types.ts';
-import { BOOL, INT8, TEXT, type SqlType } from '../types/sql-type.ts';
+import { BOOL, INT4, INT8, TEXT, type SqlType } from '../types/sql-type.ts';
 import { bodyOf, constantOf, kindOf, list, names, positionOf, unsupported, type Body, type Node } from './ast.ts';
 import { commonType } from './common-type.ts';
 import type { BindOptions, CteBinding } from './context.ts';
-import { AGGREGATE_MARK, ExprBinder, PLAIN, SET_CALL_MARK, WINDOW_MARK, type ExprPlace, type SubqueryBinder } from './expr.ts';
+import { AGGREGATE_MARK, ExprBinder, GROUPING_MARK, PLAIN, SET_CALL_MARK, WINDOW_MARK, type ExprPlace, type SubqueryBinder, type WindowDefinition } from './expr.ts';
 import { projectSets } from './set-calls.ts';
 import { Scope, type ScopeColumn } from './scope.ts';
 import { exprKey, mapChildren, someExpr } from './walk.ts';
@@ -38,6 +38,7 @@ export interface QueryEnvironment {
 }
 
 type CteEnv = ReadonlyMap<string, CteBinding>;
+type JoinKind = 'inner' | 'left' | 'right' | 'full';
 
 export class QueryBinder implements SubqueryBinder {
   readonly exprs: ExprBinder;
@@ -78,13 +79,18 @@ export class QueryBinder implements SubqueryBinder {
 
   // ---- SELECT ------------------------------------------------------------------------------
 
-  bindSelect(stmt: Body, outer: Scope | null): BoundQuery {
+  /**
+   * `setOperand`: the query is an operand of a set operation, whose unknown-typed literal
+   * columns stay unknown until the set operation picks their type (PostgreSQL's
+   * transformSetOperationTree); everywhere else they become text.
+   */
+  bindSelect(stmt: Body, outer: Scope | null, setOperand = false): BoundQuery {
     const pushed = stmt.withClause !== undefined;
     if (pushed) this.cteStack.push(this.bindWith(stmt.withClause, outer));
     try {
       if (stmt.op !== undefined && stmt.op !== 'SETOP_NONE') return this.bindSetOp(stmt, outer);
       if (stmt.valuesLists !== undefined) return this.finishQuery(this.bindValues(stmt, outer), stmt, outer);
-      return this.bindSimpleSelect(stmt, outer);
+      return this.bindSimpleSelect(stmt, outer, setOperand);
     } finally {
       if (pushed) this.cteStack.pop();
     }
@@ -145,8 +151,8 @@ export class QueryBinder implements SubqueryBinder {
   }
 
   private bindSetOp(stmt: Body, outer: Scope | null): BoundQuery {
-    const left = this.bindSelect(stmt.larg, outer);
-    const right = this.bindSelect(stmt.rarg, outer);
+    const left = this.bindSelect(stmt.larg, outer, true);
+    const right = this.bindSelect(stmt.rarg, outer, true);
     const kind = stmt.op === 'SETOP_UNION' ? 'union' : stmt.op === 'SETOP_INTERSECT' ? 'intersect' : 'except';
     if (left.columns.length !== right.columns.length) {
       throw new EngineError(SqlState.syntaxError, `each ${kind.toUpperCase()} query must have the same number of columns`, { position: this.position(stmt.rarg) });
@@ -166,9 +172,39 @@ export class QueryBinder implements SubqueryBinder {
 
   /** The query's rows with each column cast to `types` (a projection only when needed). */
   castColumns(query: BoundQuery, types: readonly SqlType[]): Rel {
-    const exprs = query.columns.map((c, index) => this.exprs.coerce({ op: 'column', type: c.type, index }, types[index], 'implicit'));
-    if (exprs.every((e) => e.op === 'column')) return query.plan;
-    return { rel: 'project', input: query.plan, columns: query.columns.map((c, i) => ({ name: c.name, type: types[i] })), exprs };
+    const unknown = query.columns.map((c, i) => (c.type.kind === 'unknown' ? types[i] : undefined));
+    const input = unknown.some((t) => t !== undefined) ? this.typeLiteralColumns(query.plan, unknown) : query.plan;
+    const columns = columnsOf(input);
+    const exprs = columns.map((c, index) => this.exprs.coerce({ op: 'column', type: c.type, index }, types[index], 'implicit'));
+    if (exprs.every((e) => e.op === 'column')) return input;
+    return { rel: 'project', input, columns: query.columns.map((c, i) => ({ name: c.name, type: types[i] })), exprs };
+  }
+
+  /**
+   * A set operand's unknown-typed literal columns (see bindSelect) converted to `types` where
+   * they are computed: the select list's projection, under the LIMIT, sort and column-dropping
+   * projection a parenthesized operand may add.
+   */
+  private typeLiteralColumns(plan: Rel, types: readonly (SqlType | undefined)[]): Rel {
+    switch (plan.rel) {
+      case 'sort':
+      case 'limit':
+        return { ...plan, input: this.typeLiteralColumns(plan.input, types) };
+      case 'project': {
+        const inner: (SqlType | undefined)[] = [];
+        const exprs = plan.exprs.map((e, i) => {
+          const type = types[i];
+          if (type === undefined || e.type.kind !== 'unknown') return e;
+          if (e.op !== 'column') return this.exprs.coerce(e, type, 'implicit');
+          inner[e.index] = type;
+          return { ...e, type };
+        });
+        const input = inner.length === 0 ? plan.input : this.typeLiteralColumns(plan.input, inner);
+        return { ...plan, input, exprs, columns: plan.columns.map((c, i) => ({ ...c, type: exprs[i].type })) };
+      }
+      default:
+        throw new EngineError(SqlState.internalError, `unknown-typed column under ${plan.rel}`);
+    }
   }
 
   // ---- WITH ----------------------------------------------------------------------------------
@@ -186,12 +222,12 @@ export class QueryBinder implements SubqueryBinder {
         const aliases = names(cte.aliascolnames);
         const id = this.nextCteId++;
         const select = query.SelectStmt;
-        if (withClause.recursive === true && select.op === 'SETOP_UNION' && this.refersTo(select.rarg, name)) {
+        if (withClause.recursive === true && this.recursiveForm(select, name, cte)) {
           const seed = this.bindSelect(select.larg, outer);
           const columns = seed.columns.map((c, i) => ({ name: aliases[i] ?? c.name, type: c.type }));
           const binding: CteBinding = { id, name, columns, plan: null, recursive: true, references: 0 };
           env.set(name, binding);
-          const step = this.bindSelect(select.rarg, outer);
+          const step = this.bindSelect(select.rarg, outer, true);
           const types = columns.map((c) => c.type);
           binding.plan = { rel: 'recursive', id, all: select.all === true, seed: seed.plan, step: this.castColumns(step, types), columns };
           (env as Map<string, CteBinding>).set(name, { ...binding, recursive: false });
@@ -209,8 +245,20 @@ export class QueryBinder implements SubqueryBinder {
     return env;
   }
 
-  private refersTo(select: Body, name: string): boolean {
-    return JSON.stringify(select).includes(`"relname":${JSON.stringify(name)}`);
+  /**
+   * Whether a WITH RECURSIVE query reads itself; it must then be `non-recursive term UNION
+   * [ALL] recursive term` with the reference in the recursive term only (42P19).
+   */
+  private recursiveForm(select: Body, name: string, cte: Body): boolean {
+    if (referenceTo(select, name) === undefined) return false;
+    if (select.op !== 'SETOP_UNION') {
+      throw new EngineError(SqlState.invalidRecursion, `recursive query "${name}" does not have the form non-recursive-term UNION [ALL] recursive-term`, { position: this.position(cte) });
+    }
+    const inSeed = referenceTo(select.larg, name);
+    if (inSeed !== undefined) {
+      throw new EngineError(SqlState.invalidRecursion, `recursive reference to query "${name}" must not appear within its non-recursive term`, { position: this.position(inSeed) });
+    }
+    return true;
   }
 
   private findCte(name: string): CteBinding | undefined {
@@ -253,6 +301,13 @@ export class QueryBinder implements SubqueryBinder {
       case 'RangeVar':
         return this.bindRangeVar(body, scope, base);
       case 'RangeSubselect': {
+        if (body.alias === undefined) {
+          // PostgreSQL 15's grammar requires the alias (16 made it optional).
+          const values = body.subquery.SelectStmt.valuesLists !== undefined;
+          throw new EngineError(SqlState.syntaxError, `${values ? 'VALUES' : 'subquery'} in FROM must have an alias`, {
+            hint: `For example, FROM (${values ? 'VALUES' : 'SELECT'} ...) [AS] foo.`,
+          });
+        }
         const query = this.bindSelect(body.subquery.SelectStmt, this.visibleToItem(body, scope, base));
         const alias = body.alias?.aliasname as string | undefined;
         const aliases = names(body.alias?.colnames);
@@ -329,25 +384,30 @@ export class QueryBinder implements SubqueryBinder {
     const itemsBefore = scope.items.length;
     const right = this.bindFromItem(body.rarg, scope, base + leftWidth);
     const jointype = body.jointype as string;
-    const kind = jointype === 'JOIN_LEFT' ? 'left' : jointype === 'JOIN_RIGHT' ? 'right' : jointype === 'JOIN_FULL' ? 'full' : 'inner';
+    const kind: JoinKind = jointype === 'JOIN_LEFT' ? 'left' : jointype === 'JOIN_RIGHT' ? 'right' : jointype === 'JOIN_FULL' ? 'full' : 'inner';
     const lateral = bodyOf(body.rarg).lateral === true;
     let condition: Expr | null = null;
-    const using = body.isNatural === true ? this.naturalColumns(scope, itemsBefore) : names(body.usingClause);
+    const merged: Expr[] = [];
+    const mergedSides: ScopeColumn[] = [];
+    const using = body.isNatural === true ? this.naturalColumns(scope, base, itemsBefore) : names(body.usingClause);
     if (using.length > 0) {
-      const leftItems = scope.items.slice(0, itemsBefore);
+      const leftItems = scope.items.slice(this.itemsStart(scope, base), itemsBefore);
       const rightItems = scope.items.slice(itemsBefore);
+      const rightBase = base + leftWidth;
       const parts: Expr[] = [];
       for (const name of using) {
-        const l = findColumn(leftItems, name, base, base + leftWidth);
-        const r = findColumn(rightItems, name, base + leftWidth, Infinity);
+        const l = scope.mergedColumn(name, base, rightBase) ?? findColumn(leftItems, name, base, rightBase);
+        const r = scope.mergedColumn(name, rightBase, Infinity) ?? findColumn(rightItems, name, rightBase, Infinity);
         if (l === undefined || r === undefined) {
           throw new EngineError(SqlState.undefinedColumn, `column "${name}" specified in USING clause does not exist in ${l === undefined ? 'left' : 'right'} table`, { position });
         }
-        parts.push(this.exprs.operator('=', { op: 'column', type: l.type, index: l.index - base }, { op: 'column', type: r.type, index: r.index - base }, position));
-        // The merged column: the left one (the right one for RIGHT JOIN), hiding both sides'.
-        scope.usingColumns.push(kind === 'right' ? r : l);
+        const left: Expr = { op: 'column', type: l.type, index: l.index - base };
+        const right: Expr = { op: 'column', type: r.type, index: r.index - base };
+        parts.push(this.exprs.operator('=', left, right, position));
+        merged.push(this.mergedJoinColumn(kind, left, right, position));
+        mergedSides.push(kind === 'right' ? r : l);
       }
-      for (const item of scope.items.slice(itemsBefore - leftItems.length)) {
+      for (const item of leftItems.concat(rightItems)) {
         (item as { merged?: Set<string> }).merged = new Set([...(item.merged ?? []), ...using]);
       }
       condition = parts.length === 1 ? parts[0] : { op: 'and', type: BOOL, args: parts };
@@ -357,10 +417,35 @@ export class QueryBinder implements SubqueryBinder {
       for (const item of scope.items.slice(this.itemsStart(scope, base))) {
         onScope.add({ ...item, columns: item.columns.map((c) => ({ ...c, index: c.index - base })) });
       }
+      for (const { column, from } of scope.mergedFrom(base)) onScope.addMerged([{ ...column, index: column.index - base }], from - base);
       condition = this.exprs.bindCondition(body.quals, onScope, 'JOIN/ON');
     }
     if (body.alias !== undefined) throw unsupported('aliases on JOIN', position);
-    return { rel: 'join', kind, left, right, condition, equiKeys: [], lateral };
+    const join: Rel = { rel: 'join', kind, left, right, condition, equiKeys: [], lateral };
+    const joinColumns = columnsOf(join);
+    // Merged columns that are not simply one side's column are computed after the join.
+    const computed = merged.some((e) => e.op !== 'column');
+    scope.addMerged(computed ? merged.map((e, i) => ({ name: using[i], type: e.type, index: base + joinColumns.length + i })) : mergedSides, base);
+    if (!computed) return join;
+    return {
+      rel: 'project',
+      input: join,
+      columns: [...joinColumns, ...merged.map((e, i) => ({ name: using[i], type: e.type }))],
+      exprs: [...joinColumns.map((c, index): Expr => ({ op: 'column', type: c.type, index })), ...merged],
+    };
+  }
+
+  /**
+   * The value of a USING column (PostgreSQL's buildMergedJoinVar): both sides converted to
+   * their common type; the left one for inner and left joins, the right one for right joins,
+   * COALESCE of both for full joins.
+   */
+  private mergedJoinColumn(kind: JoinKind, left: Expr, right: Expr, position?: number): Expr {
+    const type = commonType([left.type, right.type], 'JOIN/USING', position);
+    const l = this.exprs.coerce(left, type, 'implicit', undefined, position);
+    const r = this.exprs.coerce(right, type, 'implicit', undefined, position);
+    if (kind === 'full') return { op: 'coalesce', type, args: [l, r] };
+    return kind === 'right' ? r : l;
   }
 
   private itemsStart(scope: Scope, base: number): number {
@@ -368,8 +453,8 @@ export class QueryBinder implements SubqueryBinder {
     return index < 0 ? scope.items.length : index;
   }
 
-  private naturalColumns(scope: Scope, split: number): string[] {
-    const leftNames = new Set(scope.items.slice(0, split).flatMap((i) => i.columns.filter((c) => c.hidden !== true).map((c) => c.name)));
+  private naturalColumns(scope: Scope, base: number, split: number): string[] {
+    const leftNames = new Set(scope.items.slice(this.itemsStart(scope, base), split).flatMap((i) => i.columns.filter((c) => c.hidden !== true).map((c) => c.name)));
     return [...new Set(scope.items.slice(split).flatMap((i) => i.columns.filter((c) => c.hidden !== true && leftNames.has(c.name)).map((c) => c.name)))];
   }
 
@@ -406,7 +491,7 @@ export class QueryBinder implements SubqueryBinder {
 
   // ---- the SELECT body ----------------------------------------------------------------------
 
-  private bindSimpleSelect(stmt: Body, outer: Scope | null): BoundQuery {
+  private bindSimpleSelect(stmt: Body, outer: Scope | null, setOperand: boolean): BoundQuery {
     if (stmt.intoClause !== undefined) throw unsupported('SELECT INTO', this.position(stmt));
     if (list(stmt.lockingClause).length > 0) throw unsupported('SELECT … FOR UPDATE/SHARE', this.position(stmt));
     const from = this.bindFrom(list(stmt.fromClause), outer);
@@ -419,7 +504,9 @@ export class QueryBinder implements SubqueryBinder {
     const windowSpecs: { partitionBy: Expr[]; orderBy: SortKey[] }[] = [];
     const windowCallSpecs: number[] = [];
     const setCalls: SetCall[] = [];
-    const place: ExprPlace = { aggregates, windows, windowSpecs, windowCallSpecs, clause: '', setCalls };
+    const groupings: (readonly Expr[])[] = [];
+    const windowDefinitions = this.windowClause(list(stmt.windowClause), scope, { aggregates, windows: null, windowSpecs: null, clause: 'window definitions', groupings });
+    const place: ExprPlace = { aggregates, windows, windowSpecs, windowCallSpecs, clause: '', setCalls, windowDefinitions, groupings };
 
     // Targets.
     const targets: { name: string; expr: Expr; source?: ScopeColumn['source'] }[] = [];
@@ -474,6 +561,7 @@ export class QueryBinder implements SubqueryBinder {
 
     // Aggregation.
     const grouped = keys.length > 0 || aggregates.length > 0 || sets !== null || havingExpr !== null;
+    if (!grouped && groupings.length > 0) throw notGroupingExpressions();
     let rowExprs = [...targets.map((t) => t.expr), ...junk];
     let having = havingExpr;
     let specs = windowSpecs;
@@ -487,11 +575,12 @@ export class QueryBinder implements SubqueryBinder {
       having = having === null ? null : rewrite(having);
       specs = specs.map((s) => ({ partitionBy: s.partitionBy.map(rewrite), orderBy: s.orderBy.map((k) => ({ ...k, expr: rewrite(k.expr) })) }));
       windowCalls = windowCalls.map((w) => ({ ...w, args: w.args.map(rewrite), filter: w.filter === null ? null : rewrite(w.filter) }));
-      const aggRewrite = (e: Expr): Expr => this.aggregateMarkers(e, keys.length);
+      const groupingValues = groupings.map((args) => this.groupingValue(args, keys, sets, keys.length + aggregates.length));
+      const aggRewrite = (e: Expr): Expr => this.aggregateMarkers(e, keys.length, groupingValues);
       const columns: OutputColumn[] = [
         ...keys.map((k, i) => ({ name: `key${i + 1}`, type: k.type })),
         ...aggregates.map((a) => ({ name: a.name, type: a.type })),
-        ...(sets !== null ? [{ name: 'grouping', type: { kind: 'int4' } as SqlType }] : []),
+        ...(sets !== null ? [{ name: 'grouping', type: INT4 }] : []),
       ];
       plan = { rel: 'aggregate', input: plan, phase: 'full', keys, groupingSets: sets ?? undefined, aggregates, columns };
       rowExprs = rowExprs.map(aggRewrite);
@@ -527,8 +616,13 @@ export class QueryBinder implements SubqueryBinder {
     // Set-returning calls of the select list run above all that, per row it gives.
     if (calls.length > 0) ({ plan, exprs: rowExprs } = projectSets(plan, calls, rowExprs));
 
-    const outputColumns: ResultColumnInfo[] = targets.map((t, i) => ({ name: t.name, type: rowExprs[i].type.kind === 'unknown' ? TEXT : rowExprs[i].type, source: t.source }));
-    rowExprs = rowExprs.map((e, i) => (e.type.kind === 'unknown' ? this.exprs.coerce(e, TEXT, 'implicit') : e));
+    // Unknown-typed outputs become text, except literals a set operation will type (PostgreSQL
+    // resolves the ones sorted or made DISTINCT on as text all the same).
+    const sorted = new Set(sortTargets.map((t) => t.target));
+    const staysUnknown = (e: Expr, i: number): boolean =>
+      setOperand && (e.op === 'const' || e.op === 'param') && stmt.distinctClause === undefined && !sorted.has(i);
+    rowExprs = rowExprs.map((e, i) => (e.type.kind === 'unknown' && !staysUnknown(e, i) ? this.exprs.coerce(e, TEXT, 'implicit') : e));
+    const outputColumns: ResultColumnInfo[] = targets.map((t, i) => ({ name: t.name, type: rowExprs[i].type, source: t.source }));
     const projected: OutputColumn[] = [...outputColumns.map(({ name, type }) => ({ name, type })), ...junk.map((e, i) => ({ name: `?sort${i}?`, type: rowExprs[targets.length + i].type }))];
     plan = isIdentity(rowExprs, plan) ? plan : { rel: 'project', input: plan, columns: projected, exprs: rowExprs };
 
@@ -559,6 +653,18 @@ export class QueryBinder implements SubqueryBinder {
       plan = { rel: 'project', input: plan, columns: outputColumns.map(({ name, type }) => ({ name, type })), exprs: outputColumns.map((c, index) => ({ op: 'column', type: c.type, index })) };
     }
     return { plan, columns: outputColumns };
+  }
+
+  /** The WINDOW clause: each entry bound in order, seeing the ones before it. */
+  private windowClause(defs: readonly Node[], scope: Scope, place: ExprPlace): ReadonlyMap<string, WindowDefinition> {
+    const definitions = new Map<string, WindowDefinition>();
+    for (const node of defs) {
+      const def = node.WindowDef as Body;
+      const name = def.name as string;
+      if (definitions.has(name)) throw new EngineError(SqlState.windowingError, `window "${name}" is already defined`, { position: this.position(def) });
+      definitions.set(name, this.exprs.windowDefinition(def, scope, place, definitions));
+    }
+    return definitions;
   }
 
   private groupBy(items: readonly Node[], scope: Scope, targets: readonly { name: string; expr: Expr }[]): { keys: Expr[]; sets: number[][] | null } {
@@ -632,9 +738,42 @@ export class QueryBinder implements SubqueryBinder {
     return rewrite;
   }
 
-  private aggregateMarkers(e: Expr, keyCount: number): Expr {
+  /** Aggregate and GROUPING(…) markers (see ExprBinder) as expressions over the aggregate's rows. */
+  private aggregateMarkers(e: Expr, keyCount: number, groupingValues: readonly Expr[]): Expr {
     if (e.op === 'outer' && e.depth === AGGREGATE_MARK) return { op: 'column', type: e.type, index: keyCount + e.index };
-    return mapChildren(e, (c) => this.aggregateMarkers(c, keyCount));
+    if (e.op === 'outer' && e.depth === GROUPING_MARK) return groupingValues[e.index];
+    return mapChildren(e, (c) => this.aggregateMarkers(c, keyCount, groupingValues));
+  }
+
+  /**
+   * GROUPING(args) over the aggregate's rows: a bit per argument, the first the most
+   * significant, set when the row's grouping set leaves that key out. Every argument must be
+   * a GROUP BY key. Each set's value is known here, so it is read off the aggregate's bitmask
+   * of all keys (its column `maskColumn`); without grouping sets it is 0.
+   */
+  private groupingValue(args: readonly Expr[], keys: readonly Expr[], sets: readonly (readonly number[])[] | null, maskColumn: number): Expr {
+    const positions = args.map((arg) => {
+      const at = keys.findIndex((k) => exprKey(k) === exprKey(arg));
+      if (at < 0) throw notGroupingExpressions();
+      return at;
+    });
+    const valueOf = (set: readonly number[], over: readonly number[]): number =>
+      over.reduce((value, key, i) => (set.includes(key) ? value : value | (1 << (over.length - 1 - i))), 0);
+    const constant = (value: number): Expr => ({ op: 'const', type: INT4, value });
+    if (sets === null) return constant(0);
+    const allKeys = keys.map((_, i) => i);
+    const mask: Expr = { op: 'column', type: INT4, index: maskColumn };
+    if (positions.length === keys.length && positions.every((p, i) => p === i)) return mask;
+    const cases = new Map<number, number>();
+    for (const set of sets) cases.set(valueOf(set, allKeys), valueOf(set, positions));
+    const values = new Set(cases.values());
+    if (values.size === 1) return constant([...values][0]);
+    return {
+      op: 'case',
+      type: INT4,
+      whens: [...cases].map(([maskValue, value]) => ({ when: this.exprs.operator('=', mask, constant(maskValue)), then: constant(value) })),
+      otherwise: null,
+    };
   }
 }
 
@@ -653,6 +792,29 @@ export function tableRef(table: TableObject) {
 /** A stored column's SQL name (the hidden row id past the table's own columns). */
 export function sqlColumnName(table: TableObject, position: number): string {
   return table.columns[position]?.name ?? HIDDEN_ROW_ID;
+}
+
+function notGroupingExpressions(): EngineError {
+  return new EngineError(SqlState.groupingError, 'arguments to GROUPING must be grouping expressions of the associated query level');
+}
+
+/** The first unqualified table reference to `name` in a parse tree. */
+function referenceTo(node: unknown, name: string): Body | undefined {
+  if (typeof node !== 'object' || node === null) return undefined;
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = referenceTo(item, name);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  }
+  const range = (node as Node).RangeVar as Body | undefined;
+  if (range !== undefined && range.relname === name && range.schemaname === undefined) return range;
+  for (const value of Object.values(node)) {
+    const found = referenceTo(value, name);
+    if (found !== undefined) return found;
+  }
+  return undefined;
 }
 
 function findColumn(items: readonly { columns: readonly ScopeColumn[] }[], name: string, from: number, to: number): ScopeColumn | undefined {

@@ -25,14 +25,21 @@ export interface ScopeItem {
   readonly merged?: ReadonlySet<string>;
 }
 
+/** A JOIN … USING / NATURAL merged column: the join's row starts at position `from`. */
+export interface MergedColumn {
+  readonly column: ScopeColumn;
+  readonly from: number;
+}
+
 export type Resolved =
   | { readonly kind: 'column'; readonly column: ScopeColumn; readonly depth: number }
   | { readonly kind: 'star'; readonly columns: readonly ScopeColumn[]; readonly depth: number };
 
 export class Scope {
   readonly items: ScopeItem[] = [];
-  /** Columns produced by JOIN … USING (named once, before the sides' columns in `*`). */
-  readonly usingColumns: ScopeColumn[] = [];
+  /** Columns produced by JOIN … USING, outer joins' before inner ones' (each named once, before
+   * its join's other columns in `*`). */
+  private readonly usingColumns: MergedColumn[] = [];
 
   constructor(readonly parent: Scope | null) {}
 
@@ -41,6 +48,28 @@ export class Scope {
       throw new EngineError(SqlState.duplicateAlias, `table name "${item.alias}" specified more than once`);
     }
     this.items.push(item);
+  }
+
+  /**
+   * Adds the merged columns of a join whose row starts at `from`: they replace the same-named
+   * merged columns of joins nested in it, and come before every merged column of those.
+   */
+  addMerged(columns: readonly ScopeColumn[], from: number): void {
+    const names = new Set(columns.map((c) => c.name));
+    const kept = this.usingColumns.filter((u) => u.from < from || !names.has(u.column.name));
+    const at = kept.findIndex((u) => u.from >= from);
+    const added = columns.map((column) => ({ column, from }));
+    this.usingColumns.splice(0, this.usingColumns.length, ...(at < 0 ? [...kept, ...added] : [...kept.slice(0, at), ...added, ...kept.slice(at)]));
+  }
+
+  /** The merged column `name` of a join whose row starts within [from, to), the outermost. */
+  mergedColumn(name: string, from: number, to: number): ScopeColumn | undefined {
+    return this.usingColumns.find((u) => u.column.name === name && u.from >= from && u.from < to)?.column;
+  }
+
+  /** The merged columns of joins whose rows start at or after `from`. */
+  mergedFrom(from: number): MergedColumn[] {
+    return this.usingColumns.filter((u) => u.from >= from);
   }
 
   /** Resolves `a`, `t.a`, `s.t.a`, `t.*` through this scope and its parents. */
@@ -72,10 +101,10 @@ export class Scope {
     }
     if (fields.length === 1) {
       const name = fields[0];
-      const usingColumn = this.usingColumns.find((c) => c.name === name);
-      if (usingColumn !== undefined) return { kind: 'column', column: usingColumn, depth: 0 };
-      let found: ScopeColumn | undefined;
+      // A merged column hides the sides' columns it merges, not other items' of that name.
+      let found = this.usingColumns.find((u) => u.column.name === name)?.column;
       for (const item of this.items) {
+        if (item.merged?.has(name) === true) continue;
         for (const c of item.columns) {
           if (c.name !== name || c.hidden === true) continue;
           if (found !== undefined) throw new EngineError(SqlState.ambiguousColumn, `column reference "${name}" is ambiguous`, { position });
@@ -98,10 +127,14 @@ export class Scope {
 
   /** Every visible column, as `SELECT *` lists them. */
   allColumns(): ScopeColumn[] {
-    const out: ScopeColumn[] = [...this.usingColumns];
+    const out: ScopeColumn[] = [];
+    let next = 0;
     for (const item of this.items) {
+      const first = item.columns[0]?.index ?? Infinity;
+      for (; next < this.usingColumns.length && this.usingColumns[next].from <= first; next++) out.push(this.usingColumns[next].column);
       for (const c of item.columns) if (c.hidden !== true && !(item.merged?.has(c.name) ?? false)) out.push(c);
     }
+    for (; next < this.usingColumns.length; next++) out.push(this.usingColumns[next].column);
     return out;
   }
 }

@@ -18,6 +18,8 @@
  * | string_agg                 | the text so far, the delimiter before it  |
  * | array_agg                  | the array so far                          |
  * | json_agg, jsonb_agg, jsonb_object_agg | the JSON array/object so far   |
+ * | stddev*, var*, variance (integers, numeric) | int8 count, numeric sum, numeric sum of squares |
+ * | stddev*, var*, variance (float4/float8) | float8 count, sum, sum of squared deviations (Youngs-Cramer) |
  */
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { AggregateName, WindowCall } from '../plan/ir.ts';
@@ -82,6 +84,18 @@ export function aggregateType(name: AggregateName, argTypes: readonly SqlType[])
       arity(1);
       if (first.kind !== 'bool') throw noSuchAggregate(name, argTypes);
       return BOOL;
+    case 'stddev':
+    case 'stddev_samp':
+    case 'stddev_pop':
+    case 'variance':
+    case 'var_samp':
+    case 'var_pop':
+      arity(1);
+      switch (first.kind) {
+        case 'int2': case 'int4': case 'int8': case 'numeric': return NUMERIC;
+        case 'float4': case 'float8': return FLOAT8;
+        default: throw noSuchAggregate(name, argTypes);
+      }
     case 'json_agg':
       arity(1);
       return { kind: 'json' };
@@ -107,6 +121,13 @@ export function partialStateTypes(name: AggregateName, argTypes: readonly SqlTyp
       }
     case 'string_agg':
       return [result, result];
+    case 'stddev':
+    case 'stddev_samp':
+    case 'stddev_pop':
+    case 'variance':
+    case 'var_samp':
+    case 'var_pop':
+      return result.kind === 'float8' ? [FLOAT8, FLOAT8, FLOAT8] : [INT8, NUMERIC, NUMERIC];
     default:
       return [result];
   }

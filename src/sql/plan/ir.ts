@@ -99,13 +99,16 @@ export interface InListExpr {
 }
 /**
  * A subquery. `scalar`: its single column of at most one row (more → 21000); `exists`;
- * `array`: ARRAY(subquery); `any` / `all`: `test` compares `outer(1)`-style: it is evaluated
- * against a two-column row [left value, subquery value], giving x = ANY (SELECT …), x IN (…).
+ * `array`: ARRAY(subquery); `any` / `all`: `test` compares `left` with each subquery row: it is
+ * evaluated against a two-column row [left value, subquery value], giving x = ANY (SELECT …),
+ * x IN (…); with a subquery of several columns `left` is a ROW of as many fields and the test
+ * reads [left fields…, subquery columns…], giving (a, b) IN (SELECT x, y …). `rowCompare`:
+ * (a, b) = (SELECT x, y …), the same test over the subquery's one row (none → NULL, more → 21000).
  */
 export interface SubqueryExpr {
   readonly op: 'subquery';
   readonly type: SqlType;
-  readonly kind: 'scalar' | 'exists' | 'array' | 'any' | 'all';
+  readonly kind: 'scalar' | 'exists' | 'array' | 'any' | 'all' | 'rowCompare';
   readonly plan: Rel;
   readonly left?: Expr;
   readonly test?: Expr;
@@ -226,7 +229,8 @@ export interface AggregateRel {
 
 export type AggregateName =
   | 'count' | 'count_star' | 'sum' | 'avg' | 'min' | 'max' | 'string_agg' | 'array_agg'
-  | 'bool_and' | 'bool_or' | 'every' | 'jsonb_agg' | 'json_agg' | 'jsonb_object_agg';
+  | 'bool_and' | 'bool_or' | 'every' | 'jsonb_agg' | 'json_agg' | 'jsonb_object_agg'
+  | 'stddev' | 'stddev_samp' | 'stddev_pop' | 'variance' | 'var_samp' | 'var_pop';
 
 export interface AggregateCall {
   readonly name: AggregateName;
@@ -261,7 +265,11 @@ export interface WindowFrame {
   readonly mode: 'rows' | 'range' | 'groups';
   readonly start: FrameBound;
   readonly end: FrameBound;
+  /** EXCLUDE CURRENT ROW / GROUP (the current row's peers, itself included) / TIES (its peers,
+   * not itself); absent: EXCLUDE NO OTHERS. */
+  readonly exclude?: FrameExclusion;
 }
+export type FrameExclusion = 'currentRow' | 'group' | 'ties';
 export type FrameBound =
   | { readonly kind: 'unboundedPreceding' | 'currentRow' | 'unboundedFollowing' }
   | { readonly kind: 'preceding' | 'following'; readonly offset: Expr };

@@ -70,7 +70,8 @@ export function sqrt(a: Num): Num {
   return sqrtAt(value, scale);
 }
 
-function sqrtAt(value: Finite, scale: number): Finite {
+/** The square root of a non-negative value rounded at `scale` digits (PostgreSQL's sqrt_var). */
+export function sqrtAt(value: Finite, scale: number): Finite {
   // One extra digit, then round it off: the floor of the root decides the rounding exactly.
   const digits = scale + 1;
   const shift = 2 * digits - value.s;
