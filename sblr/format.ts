@@ -8,7 +8,7 @@
 export const MAGIC = Uint8Array.of(0x53, 0x42, 0x4c, 0x52);
 
 /** The format this code writes and the only one it reads. */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
 /** Byte offsets of the fixed header: magic(4) version(1) hash(16), then the hashed body. */
 export const VERSION_OFFSET = 4;

@@ -145,7 +145,7 @@ export const OPCODES = [
     doc: '`arg [NOT] IN (list)`: the argument, then the list.' },
   { code: 0x12, name: 'SUBQUERY', site: 'both', pushes: 'value', pops: [],
     operands: [type, choice('kind', ['scalar', 'exists', 'array'], 'what the subquery yields'), operand('uncorrelated', 'bool', 'reads no enclosing row'), operand('plan', 'block', 'the subquery: one relation; the current row becomes outer depth 1')],
-    doc: 'Scalar subquery (one column, at most one row), EXISTS, or ARRAY(subquery).' },
+    doc: 'Scalar subquery (one column, at most one row), EXISTS, or ARRAY(subquery) (of a column of `type` itself: the arrays stacked into one more dimension).' },
   { code: 0x13, name: 'SUBQUERY_COMPARE', site: 'both', pushes: 'value', pops: [one],
     operands: [
       type, choice('kind', ['any', 'all', 'rowCompare'], 'quantifier, or the comparison of the subquery\'s one row'), operand('uncorrelated', 'bool', 'reads no enclosing row'),
@@ -160,9 +160,15 @@ export const OPCODES = [
     operands: [type, operand('test', 'block', 'one bool over the row [left value, element]')],
     doc: '`left op ALL (array)`: pops the left value, then the array.' },
   { code: 0x16, name: 'ARRAY', site: 'both', pushes: 'value', pops: [values('count')],
-    operands: [type, count], doc: 'ARRAY[…] of the popped elements.' },
+    operands: [type, count], doc: 'ARRAY[…] of the popped elements; elements of `type` itself are sub-arrays, stacked into one more dimension.' },
   { code: 0x17, name: 'ROW', site: 'both', pushes: 'value', pops: [values('count')],
     operands: [type, count], doc: 'ROW(…) of the popped fields; `type` is record.' },
+  { code: 0x18, name: 'SUBSCRIPT', site: 'both', pushes: 'value', pops: [one, values('bounds')],
+    operands: [
+      type, operand('slice', 'bool', 'a slice a[l:u]… (else an element a[i]…)'), operand('bounds', 'uint', 'subscript values popped after the array'),
+      operand('omitted', 'uints', 'a slice\'s omitted bounds, ascending: 2d for dimension d\'s lower bound, 2d + 1 for its upper (d from 0)'),
+    ],
+    doc: 'Subscripts an array, int2vector or oidvector: pops the array, then the element\'s int4 subscripts or, per dimension, the slice\'s lower and upper bounds that are present.' },
 
   // Parts of operators: each pushes one entry its operator pops from a block.
   { code: 0x20, name: 'SORT_KEY', site: 'both', pushes: 'sortKey', pops: [one],

@@ -3,6 +3,7 @@
  * fed with the node's catalog, settings, sessions and storage sizes; and the reg* types'
  * text forms for this session's search path.
  */
+import { mapArray, type ArrayValue } from '../engine/array-value.ts';
 import { EngineError, SqlState } from '../engine/errors.ts';
 import type { Row, Value } from '../engine/types.ts';
 import type { OutputColumn } from '../sql/plan/ir.ts';
@@ -137,7 +138,7 @@ export class SystemCatalog {
     switch (type.kind) {
       case 'array': {
         const element = type.element;
-        return formatArray((value as readonly Value[]).map((item) => (item === null ? null : this.catalogText(catalog, element, item, searchPath))));
+        return formatArray(mapArray(value as ArrayValue, (item) => (item === null ? null : this.catalogText(catalog, element, item, searchPath))));
       }
       case 'regclass':
         return regclassOut(oid, ctx);

@@ -25,10 +25,17 @@
  * - jsonb: PostgreSQL's jsonb btree order: null < string < number < boolean < array <
  *   object; arrays and objects by element count first, then element by element, object
  *   keys in jsonb's storage order (shorter first, then bytewise).
- * - arrays: each element as 0x01 value or 0x02 for NULL (NULL elements sort last, as in
- *   PostgreSQL), ended by 0x00, so a shorter array sorts before its extensions.
+ * - arrays: each element (row-major) as 0x01 value or 0x02 for NULL (NULL elements sort last,
+ *   as in PostgreSQL), ended by 0x00, so a shorter array sorts before its extensions. An array
+ *   of several dimensions or another lower bound than 1 ends instead with 0x03, its dimension
+ *   count (u8), lengths (u32) and lower bounds (i32, sign-flipped), so one-dimensional arrays
+ *   from 1 keep the keys they had before shapes existed. That order is PostgreSQL's among
+ *   arrays of equal elements (dimensions, then lengths, then lower bounds), except that one
+ *   dimension from 1 sorts first; but such an array sorts after the arrays extending its
+ *   elements, where PostgreSQL puts it before them (compareValues follows PostgreSQL).
  */
 import { ByteReader, ByteWriter, copyOf } from './bytes.ts';
+import { arrayElements, isShaped, makeArray, MAX_DIMENSIONS, shapeProblem, type ArrayValue } from './array-value.ts';
 import { formatDecimal, parseDecimal, type Decimal } from './decimal.ts';
 import { EngineError, SqlState } from './errors.ts';
 import { checkValue, type ColumnType, type Interval, type Value } from './types.ts';
@@ -43,6 +50,9 @@ export interface KeyPart {
 const NULL_FIRST = 0x00;
 const PRESENT = 0x01;
 const NULL_LAST = 0x02;
+/** Ends the elements of an array whose shape follows (see the header). */
+const ARRAY_END = 0x00;
+const SHAPED_ARRAY_END = 0x03;
 /** Scratch space for building keys; `take()` copies out, so callers never share it. */
 export const keyScratch = new ByteWriter();
 
@@ -155,15 +165,21 @@ function writeKeyValue(w: ByteWriter, type: ColumnType, value: Value): void {
       return w.u64(span & 0xffffffffffffffffn);
     }
     case 'jsonb': return writeJson(w, parseJson(value as string));
-    case 'array':
-      for (const element of value as readonly Value[]) {
+    case 'array': {
+      for (const element of arrayElements(value as ArrayValue)) {
         if (element === null) w.u8(NULL_LAST);
         else {
           w.u8(PRESENT);
           writeKeyValue(w, type.element, element);
         }
       }
-      return w.u8(0x00);
+      if (!isShaped(value)) return w.u8(ARRAY_END);
+      w.u8(SHAPED_ARRAY_END);
+      w.u8(value.lengths.length);
+      for (const length of value.lengths) w.u32(length);
+      for (const lower of value.lowers) w.u32((lower ^ 0x80000000) >>> 0);
+      return;
+    }
   }
 }
 
@@ -199,13 +215,26 @@ function readKeyValue(r: ByteReader, type: ColumnType): Value {
       const elements: Value[] = [];
       for (;;) {
         const marker = r.u8();
-        if (marker === 0x00) return elements;
+        if (marker === ARRAY_END) return elements;
+        if (marker === SHAPED_ARRAY_END) return readArrayShape(r, elements);
         if (marker === NULL_LAST) elements.push(null);
         else if (marker === PRESENT) elements.push(readKeyValue(r, type.element));
         else throw r.corrupt(`unknown array element marker 0x${marker.toString(16)}`);
       }
     }
   }
+}
+
+function readArrayShape(r: ByteReader, elements: Value[]): Value {
+  const ndim = r.u8();
+  if (ndim > MAX_DIMENSIONS) throw r.corrupt(`array of ${ndim} dimensions`);
+  const lengths: number[] = [];
+  const lowers: number[] = [];
+  for (let i = 0; i < ndim; i++) lengths.push(r.u32());
+  for (let i = 0; i < ndim; i++) lowers.push((r.u32() ^ 0x80000000) | 0);
+  const problem = shapeProblem(lengths, lowers, elements.length) ?? (ndim === 1 && lowers[0] === 1 ? 'a shape for one dimension from 1' : undefined);
+  if (problem !== undefined) throw r.corrupt(`array: ${problem}`);
+  return makeArray(elements, lengths, lowers);
 }
 
 function writeFloat(w: ByteWriter, value: number): void {

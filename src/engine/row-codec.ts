@@ -9,12 +9,16 @@
  * bytes; all big-endian. Variable-size values carry a varint byte length: text, varchar, char
  * and jsonb as UTF-8; bytea as is; numeric as kind:u8 (0 +, 1 −, 2 NaN, 3 +∞, 4 −∞)
  * scale:varint magnitude (big-endian unsigned, empty for zero); arrays as a nested
- * count / nulls / values block of the element type.
+ * count / nulls / values block of the element type (the elements in row-major order), which an
+ * array of several dimensions or another lower bound than 1 follows with its shape:
+ * ndim:u8, then per dimension length:varint lower:i32. A one-dimensional array from 1 has no
+ * shape, so arrays written before shapes existed read back unchanged.
  *
  * `count` lets a table gain columns without rewriting rows: columns past a stored row's count
  * read as NULL. Decoding checks every length against the buffer and fails with XX001.
  */
 import { ByteReader, ByteWriter, copyOf } from './bytes.ts';
+import { arrayElements, isShaped, makeArray, MAX_DIMENSIONS, shapeProblem, type ArrayValue } from './array-value.ts';
 import { formatDecimal, parseDecimal } from './decimal.ts';
 import { checkValue, NUMERIC_MAX_SCALE, type ColumnType, type Interval, type Row, type ScalarType, type Value } from './types.ts';
 
@@ -77,7 +81,14 @@ function writeValue(w: ByteWriter, type: ColumnType, value: Value): void {
     case 'numeric': return writeNumeric(w, value as string);
     case 'array': {
       const inner = new ByteWriter();
-      writeValues(inner, type.element, value as readonly Value[]);
+      writeValues(inner, type.element, arrayElements(value as ArrayValue));
+      if (isShaped(value)) {
+        inner.u8(value.lengths.length);
+        for (let i = 0; i < value.lengths.length; i++) {
+          inner.varint(value.lengths[i]);
+          inner.i32(value.lowers[i]);
+        }
+      }
       w.varint(inner.at);
       return w.bytes(inner.take());
     }
@@ -156,10 +167,26 @@ function readValue(r: ByteReader, type: ColumnType): Value {
     case 'array': {
       const inner = new ByteReader(r.view(r.varint()), 'array value');
       const elements = readValues(inner, type.element, Number.MAX_SAFE_INTEGER);
-      if (!inner.done) throw inner.corrupt('trailing bytes');
-      return elements;
+      return inner.done ? elements : readShaped(inner, elements);
     }
   }
+}
+
+/** The shape after an array's elements (see the header); the one-dimensional-from-1 shape has
+ * its own form, so it is damage here. */
+function readShaped(r: ByteReader, elements: Value[]): Value {
+  const ndim = r.u8();
+  if (ndim > MAX_DIMENSIONS) throw r.corrupt(`${ndim} dimensions`);
+  const lengths: number[] = [];
+  const lowers: number[] = [];
+  for (let i = 0; i < ndim; i++) {
+    lengths.push(r.varint());
+    lowers.push(r.i32());
+  }
+  if (!r.done) throw r.corrupt('trailing bytes');
+  const problem = shapeProblem(lengths, lowers, elements.length) ?? (ndim === 1 && lowers[0] === 1 ? 'a shape for one dimension from 1' : undefined);
+  if (problem !== undefined) throw r.corrupt(problem);
+  return makeArray(elements, lengths, lowers);
 }
 
 function readNumeric(r: ByteReader): string {

@@ -16,13 +16,15 @@
  * | uuid                         | string, 8-4-4-4-12 hex digits (read back in lower case)         |
  * | bytea                        | Uint8Array (read back as a Buffer)                              |
  * | jsonb                        | string: JSON text (the SQL layer normalizes it)                 |
- * | T[]                          | array of T values or null (one dimension)                       |
+ * | T[]                          | one dimension indexed from 1: a JS array of T values or null;   |
+ * |                              | any other shape: a ShapedArray (src/engine/array-value.ts)      |
  *
  * These follow PostgreSQL's binary formats, so the wire layer converts without loss; as there,
  * ±infinity of date and timestamps are the extreme values of their integer range.
  * NULL is `null` for every type. The engine verifies values; casting and typmod coercion
  * (rounding a numeric to its scale, padding char(n)) are the SQL layer's job, as in PostgreSQL.
  */
+import { ShapedArray, shapeProblem } from './array-value.ts';
 import { EngineError, SqlState } from './errors.ts';
 
 export interface Interval {
@@ -31,7 +33,7 @@ export interface Interval {
   readonly micros: bigint;
 }
 
-export type Value = null | boolean | number | bigint | string | Uint8Array | Interval | readonly Value[];
+export type Value = null | boolean | number | bigint | string | Uint8Array | Interval | readonly Value[] | ShapedArray;
 export type Row = readonly Value[];
 
 export type ScalarKind =
@@ -82,13 +84,13 @@ function invalidModifier(message: string): EngineError {
   return new EngineError(SqlState.invalidParameterValue, message);
 }
 
-/** Reads a type as written in a column definition: 'int4', 'varchar(20)', 'numeric(10,2)', 'text[]'. */
+/** Reads a type as written in a column definition: 'int4', 'varchar(20)', 'numeric(10,2)',
+ * 'text[]' ('text[][]' is text[] too: as in PostgreSQL, an array type has no fixed dimensions). */
 export function parseType(text: string): ColumnType {
   const spelled = text.trim().toLowerCase().replace(/\s+/g, ' ');
   if (spelled.endsWith('[]')) {
     const element = parseType(spelled.slice(0, -2));
-    if (element.kind === 'array') throw new EngineError(SqlState.featureNotSupported, `multidimensional array type "${text}" is not supported`);
-    return { kind: 'array', element };
+    return element.kind === 'array' ? element : { kind: 'array', element };
   }
   const match = /^([a-z][a-z0-9 ]*?)\s*(?:\(\s*(\d+)\s*(?:,\s*(-?\d+)\s*)?\))?$/.exec(spelled);
   const kind = match === null ? undefined : ALIASES[match[1]];
@@ -146,7 +148,7 @@ export const NUMERIC_MAX_SCALE = 16383;
 export const NUMERIC_PATTERN = /^([+-]?)(?:(\d+)(?:\.(\d*))?|\.(\d+))$/;
 
 function mismatch(type: ColumnType, value: unknown, column: string): EngineError {
-  const shown = typeof value === 'bigint' ? `${value}n` : typeof value === 'string' ? `'${value.slice(0, 40)}'` : value instanceof Uint8Array ? 'bytes' : Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : String(value);
+  const shown = typeof value === 'bigint' ? `${value}n` : typeof value === 'string' ? `'${value.slice(0, 40)}'` : value instanceof Uint8Array ? 'bytes' : Array.isArray(value) || value instanceof ShapedArray ? 'an array' : typeof value === 'object' ? 'an object' : String(value);
   return new EngineError(SqlState.datatypeMismatch, `column "${column}" is of type ${formatType(type)} but the value ${shown} is not`, {
     hint: 'Values are typed as src/engine/types.ts documents (int8 as bigint, numeric as a decimal string, …).',
   });
@@ -252,7 +254,7 @@ export function checkValue(type: ColumnType, value: Value, column: string): void
       if (!isInt32(value)) throw outOfRange(type, column);
       return;
     case 'interval': {
-      if (typeof value !== 'object' || value instanceof Uint8Array || Array.isArray(value)) throw mismatch(type, value, column);
+      if (typeof value !== 'object' || value instanceof Uint8Array || Array.isArray(value) || value instanceof ShapedArray) throw mismatch(type, value, column);
       const { months, days, micros } = value as Interval;
       if (typeof micros !== 'bigint' || typeof months !== 'number' || typeof days !== 'number' || !Number.isInteger(months) || !Number.isInteger(days)) throw mismatch(type, value, column);
       if (!isInt32(months) || !isInt32(days) || micros < INT8_MIN || micros > INT8_MAX) throw outOfRange(type, column);
@@ -265,12 +267,18 @@ export function checkValue(type: ColumnType, value: Value, column: string): void
     case 'bytea':
       if (!(value instanceof Uint8Array)) throw mismatch(type, value, column);
       return;
-    case 'array':
-      if (!Array.isArray(value)) throw mismatch(type, value, column);
-      for (const element of value as readonly Value[]) {
-        if (Array.isArray(element)) throw new EngineError(SqlState.featureNotSupported, `column "${column}": only one-dimensional arrays are supported`);
-        checkValue(type.element, element, column);
-      }
+    case 'array': {
+      let elements: readonly Value[];
+      if (value instanceof ShapedArray) {
+        elements = value.elements;
+        const problem = shapeProblem(value.lengths, value.lowers, elements.length);
+        // A ShapedArray of one dimension from 1 has a second form, which equality would miss.
+        const plain = value.lengths.length === 1 && value.lowers[0] === 1;
+        if (problem !== undefined || plain) throw new EngineError(SqlState.datatypeMismatch, `column "${column}": invalid array shape (${problem ?? 'one dimension from 1 must be a plain array'})`);
+      } else if (Array.isArray(value)) elements = value as readonly Value[];
+      else throw mismatch(type, value, column);
+      for (const element of elements) checkValue(type.element, element, column);
       return;
+    }
   }
 }

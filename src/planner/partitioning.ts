@@ -26,6 +26,7 @@
  * (top-level await); every importer can then hash synchronously.
  */
 import xxhash from 'xxhash-wasm';
+import { mapArray, type ArrayValue } from '../engine/array-value.ts';
 import { EngineError, SqlState } from '../engine/errors.ts';
 import { encodeKey, type KeyPart } from '../engine/key-codec.ts';
 import { formatType, type ColumnType, type ScalarType, type Value } from '../engine/types.ts';
@@ -66,7 +67,7 @@ function canonicalizer(type: SqlType): (value: Value) => Value {
     case 'char': return (value) => (value === null ? null : (value as string).replace(/ +$/, ''));
     case 'array': {
       const element = canonicalizer(type.element as SqlType);
-      return (value) => (value === null ? null : (value as readonly Value[]).map(element));
+      return (value) => (value === null ? null : mapArray(value as ArrayValue, element));
     }
     default: return (value) => value;
   }

@@ -13,7 +13,7 @@
  * | uuid                                   | 16 bytes                                        |
  * | bytea                                  | uint length, bytes                              |
  * | oid, reg*                              | uint                                            |
- * | T[]                                    | uint count, then each element as a T constant   |
+ * | T[]                                    | uint dimensions (0 for an empty array), then per dimension uint length (≥ 1) and i32 lower bound, then each element (row-major) as a T constant |
  * | int2vector / oidvector                 | uint count, then i16 / uint elements            |
  * | record                                 | uint count, then self-describing fields (RECORD_FIELD_TAGS) |
  * | void                                   | NULL only                                       |
@@ -22,6 +22,7 @@
  * for stored types, PostgreSQL's rules for the others), so a verified constant can be used as
  * it is. Numerics decode to the engine's canonical spelling, uuids to lower case.
  */
+import { arrayElements, arrayShape, makeArray, MAX_DIMENSIONS, shapeProblem, type ArrayValue } from '../engine/array-value.ts';
 import { copyOf } from '../engine/bytes.ts';
 import { formatDecimal, parseDecimal } from '../engine/decimal.ts';
 import { EngineError } from '../engine/errors.ts';
@@ -126,9 +127,13 @@ function writeValue(w: ProgramWriter, type: SqlType, value: Value): void {
     case 'oid': case 'regclass': case 'regtype': case 'regproc': case 'regnamespace': case 'regrole':
       return w.varint(value as number);
     case 'array': {
-      const elements = value as readonly Value[];
-      w.varint(elements.length);
-      for (const element of elements) writeConstant(w, type.element, element);
+      const { lengths, lowers } = arrayShape(value as ArrayValue);
+      w.varint(lengths.length);
+      for (let i = 0; i < lengths.length; i++) {
+        w.varint(lengths[i]);
+        w.i32(lowers[i]);
+      }
+      for (const element of arrayElements(value as ArrayValue)) writeConstant(w, type.element, element);
       return;
     }
     case 'int2vector':
@@ -236,13 +241,8 @@ function readValue(r: ProgramReader, type: SqlType, spend: Spend): Value {
     }
     case 'oid': case 'regclass': case 'regtype': case 'regproc': case 'regnamespace': case 'regrole':
       return r.uint();
-    case 'array': {
-      const count = r.count(1, 'array element');
-      spend(count);
-      const elements: Value[] = [];
-      for (let i = 0; i < count; i++) elements.push(readConstant(r, type.element, spend));
-      return elements;
-    }
+    case 'array':
+      return readArray(r, type.element, spend);
     case 'int2vector': {
       const count = r.count(2, 'int2vector element');
       spend(count);
@@ -265,6 +265,28 @@ function readValue(r: ProgramReader, type: SqlType, spend: Spend): Value {
     case 'void':
       throw invalidProgram('void has no value but NULL', r.at);
   }
+}
+
+function readArray(r: ProgramReader, element: SqlType, spend: Spend): Value {
+  const at = r.at;
+  const dimensions = r.uint();
+  if (dimensions > MAX_DIMENSIONS) throw invalidProgram(`array of ${dimensions} dimensions`, at);
+  const lengths: number[] = [];
+  const lowers: number[] = [];
+  let count = dimensions === 0 ? 0 : 1;
+  for (let i = 0; i < dimensions; i++) {
+    lengths.push(r.uint());
+    lowers.push(r.i32());
+    count *= lengths[i];
+    // Each element takes at least its presence byte.
+    if (count > r.remaining) throw invalidProgram(`array of ${count} elements exceeds the bytes that follow`, at);
+  }
+  const problem = dimensions === 0 ? undefined : shapeProblem(lengths, lowers, count);
+  if (problem !== undefined) throw invalidProgram(`array constant: ${problem}`, at);
+  spend(count);
+  const elements: Value[] = [];
+  for (let i = 0; i < count; i++) elements.push(readConstant(r, element, spend));
+  return makeArray(elements, lengths, lowers);
 }
 
 function readFloat(r: ProgramReader): number {

@@ -176,6 +176,19 @@ class Encoder implements OperandSink {
       case 'array':
         this.exprs(e.elements);
         return this.emit('ARRAY', { type: e.type, count: e.elements.length });
+      case 'subscript': {
+        this.expr(e.array);
+        // A slice's bounds per dimension: lower, then upper.
+        const bounds = e.lower === null ? e.upper : e.upper.flatMap((upper, d) => [(e.lower as readonly (Expr | null)[])[d], upper]);
+        const omitted: number[] = [];
+        bounds.forEach((bound, slot) => {
+          if (bound === null) omitted.push(slot);
+          else this.expr(bound);
+        });
+        if (e.lower === null && omitted.length > 0) throw unencodable('an element subscript without a value');
+        if (e.lower !== null && e.lower.length !== e.upper.length) throw unencodable('a slice with unequal lower and upper bound lists');
+        return this.emit('SUBSCRIPT', { type: e.type, slice: e.lower !== null, bounds: bounds.length - omitted.length, omitted });
+      }
       case 'row':
         this.exprs(e.fields);
         return this.emit('ROW', { type: e.type, count: e.fields.length });

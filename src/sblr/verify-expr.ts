@@ -4,7 +4,8 @@
  * popped inputs, enforces the typing rules, and builds the IR node.
  */
 import type { Expr, FrameBound, SortKey, SubqueryExpr, WindowFrame } from '../sql/plan/ir.ts';
-import { INT8, type SqlType } from '../sql/types/sql-type.ts';
+import { MAX_DIMENSIONS } from '../engine/array-value.ts';
+import { INT4, INT8, type SqlType } from '../sql/types/sql-type.ts';
 import type { FRAME_BOUNDS } from '../../sblr/opcodes.ts';
 import type { Block } from './operands.ts';
 import { sameType, typeName } from './types.ts';
@@ -15,7 +16,7 @@ import {
 type ExpressionOpcode =
   | 'CONST' | 'PARAM' | 'COLUMN' | 'OUTER' | 'CALL' | 'CAST' | 'AND' | 'OR' | 'NOT' | 'IS_NULL' | 'IS_DISTINCT'
   | 'CASE' | 'COALESCE' | 'NULLIF' | 'GREATEST' | 'LEAST' | 'IN_LIST' | 'SUBQUERY' | 'SUBQUERY_COMPARE'
-  | 'ANY_ARRAY' | 'ALL_ARRAY' | 'ARRAY' | 'ROW' | 'SORT_KEY' | 'AGG_CALL' | 'WINDOW_CALL' | 'SRF_CALL' | 'CHECK' | 'ON_CONFLICT';
+  | 'ANY_ARRAY' | 'ALL_ARRAY' | 'ARRAY' | 'SUBSCRIPT' | 'ROW' | 'SORT_KEY' | 'AGG_CALL' | 'WINDOW_CALL' | 'SRF_CALL' | 'CHECK' | 'ON_CONFLICT';
 
 function boolResult(ins: Checking, type: SqlType): void {
   if (type.kind !== 'bool') ins.fail(`result type ${typeName(type)} is not bool`);
@@ -184,7 +185,8 @@ export const expressionChecks: Builders<ExpressionOpcode> = {
       const column = singleColumn(ins, plan.columns);
       if (kind === 'scalar') expectType(ins, column, type, 'the subquery column');
       else if (type.kind !== 'array') ins.fail(`ARRAY(subquery) of type ${typeName(type)}`);
-      else expectType(ins, column, type.element, 'the subquery column');
+      // A column of arrays stacks them into one more dimension.
+      else expectType(ins, column, column.kind === 'array' ? type : type.element, 'the subquery column');
     }
     const node: SubqueryExpr = { op: 'subquery', type, kind, plan: plan.node, uncorrelated };
     return node;
@@ -217,8 +219,30 @@ export const expressionChecks: Builders<ExpressionOpcode> = {
     const { type } = ins.operands;
     if (type.kind !== 'array') return ins.fail(`ARRAY[…] of type ${typeName(type)}`);
     const elements = nodes(ins.inputs[0]);
-    sameAsResult(ins, elements, type.element, 'element');
+    // Elements that are arrays stack into one more dimension.
+    sameAsResult(ins, elements, elements[0]?.type.kind === 'array' ? type : type.element, 'element');
     return { op: 'array', type, elements };
+  },
+
+  SUBSCRIPT: (ins) => {
+    const { type, slice, bounds, omitted } = ins.operands;
+    const [array, ...given] = nodes([...ins.inputs[0], ...ins.inputs[1]]);
+    const element = elementType(array.type);
+    if (element === undefined) return ins.fail(`subscripting ${typeName(array.type)}, which is not an array`);
+    expectType(ins, type, slice ? array.type : element, 'the result');
+    given.forEach((bound, i) => expectType(ins, bound.type, INT4, `subscript ${i + 1}`));
+    const slots = bounds + omitted.length;
+    if (!slice && omitted.length > 0) ins.fail('an element subscript with omitted bounds');
+    if (slice && slots % 2 !== 0) ins.fail(`a slice of ${slots} bounds, not a lower and upper per dimension`);
+    const dimensions = slice ? slots / 2 : slots;
+    if (dimensions < 1 || dimensions > MAX_DIMENSIONS) ins.fail(`${dimensions} subscripts`);
+    omitted.forEach((slot, i) => {
+      if (slot >= slots || (i > 0 && slot <= omitted[i - 1])) ins.fail('omitted bounds out of order or range');
+    });
+    if (!slice) return { op: 'subscript', type, array, upper: given, lower: null };
+    const all: (Expr | null)[] = [];
+    for (let slot = 0, next = 0; slot < slots; slot++) all.push(omitted.includes(slot) ? null : given[next++]);
+    return { op: 'subscript', type, array, lower: all.filter((_, slot) => slot % 2 === 0), upper: all.filter((_, slot) => slot % 2 === 1) };
   },
 
   ROW: (ins) => {

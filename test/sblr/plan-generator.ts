@@ -8,6 +8,7 @@
  * driver can sample plans from a seed.
  */
 import fc from 'fast-check';
+import { makeArray } from '../../src/engine/array-value.ts';
 import { formatType, parseType, type ColumnType, type ScalarType, type Value } from '../../src/engine/types.ts';
 import { formatDecimal } from '../../src/engine/decimal.ts';
 import type {
@@ -97,13 +98,25 @@ function valueOf(type: SqlType): fc.Arbitrary<Value> {
     case 'uuid': return fc.uuid().map((uuid) => uuid.toLowerCase());
     case 'bytea': return bytes;
     case 'oid': case 'regclass': case 'regtype': case 'regproc': case 'regnamespace': case 'regrole': return uint32;
-    case 'array': return fc.array(fc.option(valueOf(type.element), { nil: null, freq: 4 }), { maxLength: 3 });
+    case 'array': return fc.oneof(fc.array(fc.option(valueOf(type.element), { nil: null, freq: 4 }), { maxLength: 3 }), shapedArrayOf(type.element));
     case 'int2vector': return fc.array(fc.integer({ min: -32768, max: 32767 }), { maxLength: 3 });
     case 'oidvector': return fc.array(uint32, { maxLength: 3 });
     case 'record': return recordValue;
     case 'void': return fc.constant(null);
   }
 }
+
+/** Arrays of one or two dimensions with lower bounds around 1. */
+function shapedArrayOf(element: SqlType): fc.Arbitrary<Value> {
+  const dimension = fc.record({ length: fc.integer({ min: 1, max: 2 }), lower: fc.integer({ min: -1, max: 2 }) });
+  return fc.array(dimension, { minLength: 1, maxLength: 2 }).chain((dims) => {
+    const count = dims.reduce((product, d) => product * d.length, 1);
+    return fc.array(fc.option(valueOf(element), { nil: null, freq: 4 }), { minLength: count, maxLength: count })
+      .map((elements) => makeArray(elements, dims.map((d) => d.length), dims.map((d) => d.lower)));
+  });
+}
+
+const NOT_ELEMENTS: ReadonlySet<string> = new Set(['array', 'unknown', 'record', 'void', 'int2vector', 'oidvector']);
 
 // ---- the generator -------------------------------------------------------------------------
 
@@ -267,15 +280,23 @@ class PlanGenerator {
       },
     ];
     if (type.kind === 'bool') options.push(...this.predicates(s, depth));
+    const subscript = (): Expr | null => (this.chance(0.2) ? null : this.expr(s, INT4, depth));
     if (type.kind === 'array') {
       const { element } = type;
       options.push(
         () => ({ op: 'array', type, elements: this.times(0, 3, () => this.expr(s, element, depth)) }),
+        () => ({ op: 'array', type, elements: this.times(1, 3, () => this.expr(s, type, depth)) }),
         () => {
-          const plan = this.subqueryPlan(s, [element], depth);
+          const plan = this.subqueryPlan(s, [this.chance(0.5) ? element : type], depth);
           return { op: 'subquery', type, kind: 'array', plan: plan.rel, uncorrelated: plan.uncorrelated };
         },
+        () => {
+          const dimensions = this.int(1, 3);
+          return { op: 'subscript', type, array: this.expr(s, type, depth), lower: this.times(dimensions, dimensions, subscript), upper: this.times(dimensions, dimensions, subscript) };
+        },
       );
+    } else if (!NOT_ELEMENTS.has(type.kind)) {
+      options.push(() => ({ op: 'subscript', type, array: this.expr(s, { kind: 'array', element: type } as SqlType, depth), upper: this.times(1, 3, () => this.expr(s, INT4, depth)), lower: null }));
     }
     if (type.kind === 'record') options.push(() => ({ op: 'row', type, fields: this.times(0, 3, () => this.expr(s, any(), depth)) }));
     return options;

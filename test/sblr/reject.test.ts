@@ -325,7 +325,8 @@ describe('resource limits', () => {
   it('refuses programs that decode to more than 1,000,000 elements (54000)', () => {
     const type: SqlType = { kind: 'array', element: { kind: 'int2' } };
     const program = new Asm().op('VALUES').columns({ name: 'a', type }).uint(1).block((a) => {
-      a.op('CONST').type(type).u8(1).uint(1_100_000);
+      // One dimension of 1,100,000 elements from 1.
+      a.op('CONST').type(type).u8(1).uint(1).uint(1_100_000).u8(0, 0, 0, 1);
       for (let i = 0; i < 1_100_000; i++) a.u8(1, 0, 7);
     });
     const error = rejection(assemble(program));

@@ -42,7 +42,7 @@ describe('SBLR round trip', () => {
       'ddl:createIndex', 'ddl:createTable', 'ddl:dropIndex', 'ddl:dropTable', 'ddl:rewrite', 'ddl:truncate', 'ddl:validate', 'delete', 'distinct',
       'filter', 'function', 'gather', 'greatest', 'inList', 'indexScan', 'insert', 'isDistinct', 'isNull', 'join', 'lateral join',
       'least', 'limit', 'not', 'nullif', 'or', 'outer', 'param', 'project', 'recursive', 'result', 'routedInsert', 'row', 'scan', 'setop', 'sort',
-      'subquery:all', 'subquery:any', 'subquery:array', 'subquery:exists', 'subquery:rowCompare', 'subquery:scalar', 'update', 'values', 'window', 'workTable',
+      'subquery:all', 'subquery:any', 'subquery:array', 'subquery:exists', 'subquery:rowCompare', 'subquery:scalar', 'subscript', 'update', 'values', 'window', 'workTable',
     ]);
   });
 });

@@ -4,6 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type pg from 'pg';
+import { makeArray } from '../../src/engine/array-value.ts';
+import { parseType } from '../../src/engine/types.ts';
+import { binaryRecv, binarySend } from '../../src/sql/types/index.ts';
 import { startTestServer, type TestServer } from './harness.ts';
 
 let server: TestServer;
@@ -110,6 +113,63 @@ describe('queries', () => {
     const result = await db.query({ text: 'SELECT id, balance, opened FROM accounts WHERE id = 1', binary: true } as pg.QueryConfig);
     expect(result.rows).toHaveLength(1);
     expect(result.fields.map((f) => f.dataTypeID)).toEqual([23, 1700, 1082]);
+  });
+});
+
+describe('arrays of several dimensions and other lower bounds', () => {
+  const INT4_ARRAY = parseType('int4[]');
+  const raw = { getTypeParser: () => (value: string | Buffer) => value };
+
+  it('store int[][] and text[][] columns (typed int[] and text[], as in PostgreSQL) and read them back', async () => {
+    await db.query(`
+      CREATE TABLE grids (id int PRIMARY KEY, g int[][], t text[][], b int[]);
+      CREATE INDEX grids_g ON grids (g, id);
+      INSERT INTO grids VALUES
+        (1, ARRAY[[1, 2], [3, 4]], '{{a,"b c"},{NULL,d}}', '[5:7]={1,2,3}'),
+        (2, '{1,2,3,4}', ARRAY[['x']], ARRAY[1, 2]),
+        (3, '[0:1][1:2]={{1,2},{3,4}}', '{}', NULL);
+    `);
+    expect(await rows("SELECT format_type(atttypid, atttypmod) AS t FROM pg_attribute WHERE attrelid = 'grids'::regclass AND attname IN ('g', 't') ORDER BY attnum")).toEqual([
+      { t: 'integer[]' }, { t: 'text[]' },
+    ]);
+    const text = await db.query({ text: 'SELECT id, g, t, b FROM grids ORDER BY id', types: raw } as pg.QueryConfig);
+    expect(text.rows).toEqual([
+      { id: '1', g: '{{1,2},{3,4}}', t: '{{a,"b c"},{NULL,d}}', b: '[5:7]={1,2,3}' },
+      { id: '2', g: '{1,2,3,4}', t: '{{x}}', b: '{1,2}' },
+      { id: '3', g: '[0:1][1:2]={{1,2},{3,4}}', t: '{}', b: null },
+    ]);
+    // node-postgres reads the text form as nested arrays (dimension decorations skipped).
+    expect((await rows('SELECT g, t FROM grids WHERE id = 1'))[0]).toEqual({ g: [[1, 2], [3, 4]], t: [['a', 'b c'], [null, 'd']] });
+    // The index lookup finds the one array equal to the value: equal elements in another shape are another value.
+    expect(await rows('SELECT id FROM grids WHERE g = ARRAY[[1, 2], [3, 4]]')).toEqual([{ id: 1 }]);
+    expect(await rows("SELECT id FROM grids WHERE g = '[0:1][1:2]={{1,2},{3,4}}' ORDER BY id")).toEqual([{ id: 3 }]);
+    expect(await rows('SELECT g[2][1] AS e, g[1:2][2:2] AS s, g[2] AS one, array_dims(g) AS d FROM grids ORDER BY id')).toEqual([
+      { e: 3, s: [[2], [4]], one: null, d: '[1:2][1:2]' },
+      { e: null, s: [], one: 2, d: '[1:4]' },
+      { e: null, s: [[4]], one: null, d: '[0:1][1:2]' },
+    ]);
+    await db.query('DROP TABLE grids');
+  });
+
+  it('round-trip through the text and binary wire formats, parameters included', async () => {
+    // Text parameter in, binary result out. (node-postgres hands binary results over as UTF-8
+    // text, so only bytes below 0x80 survive it: no NULL elements or negative numbers here.)
+    const value = makeArray([1, 2, 3, 4], [2, 2], [0, 1]);
+    const binary = await db.query({ text: 'SELECT $1::int[] AS v', values: ['[0:1][1:2]={{1,2},{3,4}}'], binary: true, types: raw } as pg.QueryConfig);
+    expect(binaryRecv(INT4_ARRAY, binary.rows[0].v as Buffer)).toEqual(value);
+    // Binary parameter in (node-postgres sends a Buffer as binary), text result out.
+    const withNull = makeArray([1, null, -3, 4], [2, 2], [-1, 1]);
+    const echoed = await db.query({ text: 'SELECT $1::int[] AS v, array_dims($1::int[]) AS d', values: [Buffer.from(binarySend(INT4_ARRAY, withNull))], types: raw } as pg.QueryConfig);
+    expect(echoed.rows[0]).toEqual({ v: '[-1:0][1:2]={{1,NULL},{-3,4}}', d: '[-1:0][1:2]' });
+  });
+
+  it('builds, aggregates and unnests them as PostgreSQL does', async () => {
+    expect(await rows('SELECT array_agg(a) AS a FROM (VALUES (ARRAY[1, 2]), (ARRAY[3, 4])) v(a)')).toEqual([{ a: [[1, 2], [3, 4]] }]);
+    expect(await rows('SELECT ARRAY(SELECT ARRAY[g, g * 10] FROM generate_series(1, 2) g) AS a')).toEqual([{ a: [[1, 10], [2, 20]] }]);
+    expect(await rows('SELECT unnest(ARRAY[[1, 2], [3, 4]]) AS u')).toEqual([{ u: 1 }, { u: 2 }, { u: 3 }, { u: 4 }]);
+    expect(await error('SELECT ARRAY[[1, 2], [3]]')).toMatchObject({ code: '2202E', message: 'multidimensional arrays must have array expressions with matching dimensions' });
+    expect(await error('SELECT ARRAY[]')).toMatchObject({ code: '42P18', message: 'cannot determine type of empty array' });
+    expect(await rows('SELECT ARRAY[]::int[] AS a, ARRAY[[1.5]]::int[] AS b')).toEqual([{ a: [], b: [[2]] }]);
   });
 });
 

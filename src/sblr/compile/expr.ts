@@ -8,9 +8,13 @@
  * and an IN list of constants becomes a hash set. Calls reuse one argument array per call
  * site (evaluation is synchronous, and function implementations do not keep the array).
  */
+import { arrayElements, type ArrayValue } from '../../engine/array-value.ts';
 import { EngineError, SqlState } from '../../engine/errors.ts';
-import type { Value } from '../../engine/types.ts';
-import type { AnyAllExpr, CallExpr, CaseExpr, Expr, InListExpr } from '../../sql/plan/ir.ts';
+import type { Row, Value } from '../../engine/types.ts';
+import { arrayOfArrays } from '../../sql/functions/arrays/stack.ts';
+import { elementAt, slice } from '../../sql/functions/arrays/subscript.ts';
+import type { AnyAllExpr, ArrayExpr, CallExpr, CaseExpr, Expr, InListExpr, SubscriptExpr } from '../../sql/plan/ir.ts';
+import type { Frame } from '../runtime/execution.ts';
 import { keyOf } from '../runtime/hash-key.ts';
 import type { Compiler, Evaluator, Predicate } from './compiler.ts';
 import { castFunction, comparator, resolveCall, type Impl } from './functions.ts';
@@ -124,8 +128,11 @@ export function compileExpr(expr: Expr, c: Compiler): Evaluator {
     case 'allArray':
       return compileAnyAllArray(expr, c);
     case 'array':
+      return compileArray(expr, c);
+    case 'subscript':
+      return compileSubscript(expr, c);
     case 'row': {
-      const items = (expr.op === 'array' ? expr.elements : expr.fields).map((e) => c.expr(e));
+      const items = expr.fields.map((e) => c.expr(e));
       return (row, frame) => {
         const out = new Array<Value>(items.length);
         for (let i = 0; i < items.length; i++) out[i] = items[i](row, frame);
@@ -300,14 +307,43 @@ function compileAnyAllArray(expr: AnyAllExpr, c: Compiler): Evaluator {
   const any = expr.op === 'anyArray';
   const pair: Value[] = [null, null];
   return (row, frame) => {
-    const elements = array(row, frame) as readonly Value[] | null;
-    if (elements === null) return null;
+    const found = array(row, frame);
+    if (found === null) return null;
+    const elements = arrayElements(found as ArrayValue);
     const value = left(row, frame);
     pair[0] = value;
     return combineQuantified(any, elements.length, (i) => {
       pair[1] = elements[i];
       return test(pair, frame);
     });
+  };
+}
+
+/** ARRAY[…]; of arrays, they stack into one more dimension. */
+function compileArray(expr: ArrayExpr, c: Compiler): Evaluator {
+  const items = expr.elements.map((e) => c.expr(e));
+  const ofArrays = expr.elements[0]?.type.kind === 'array';
+  return (row, frame) => {
+    const out = new Array<Value>(items.length);
+    for (let i = 0; i < items.length; i++) out[i] = items[i](row, frame);
+    return ofArrays ? arrayOfArrays(out) : out;
+  };
+}
+
+/** a[i]… and a[l:u]…; int2vector and oidvector are indexed from 0. */
+function compileSubscript(expr: SubscriptExpr, c: Compiler): Evaluator {
+  const array = c.expr(expr.array);
+  const plainLower = expr.array.type.kind === 'array' ? 1 : 0;
+  const bound = (e: Expr | null): Evaluator | null => (e === null ? null : c.expr(e));
+  const upper = expr.upper.map(bound);
+  const lower = expr.lower?.map(bound) ?? null;
+  const values = (bounds: readonly (Evaluator | null)[], row: Row, frame: Frame): (Value | undefined)[] => bounds.map((b) => (b === null ? undefined : b(row, frame)));
+  return (row, frame) => {
+    const value = array(row, frame);
+    if (value === null) return null;
+    const uppers = values(upper, row, frame);
+    if (lower === null) return elementAt(value as ArrayValue, uppers as Value[], plainLower);
+    return slice(value as ArrayValue, values(lower, row, frame), uppers, plainLower);
   };
 }
 

@@ -8,6 +8,7 @@ import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Row, Value } from '../../engine/types.ts';
 import { columnsOf, type Expr, type SubqueryExpr } from '../../sql/plan/ir.ts';
 import type { SqlType } from '../../sql/types/sql-type.ts';
+import { ArrayAccumulation } from '../../sql/functions/arrays/stack.ts';
 import { sameType } from '../../sql/functions/index.ts';
 import { drain, type Cursor } from '../runtime/cursor.ts';
 import { frameFor, type Frame } from '../runtime/execution.ts';
@@ -23,7 +24,7 @@ export function compileSubquery(expr: SubqueryExpr, c: Compiler): Evaluator {
     case 'exists':
       return perExecutionOrRow(expr, c, source, existsOf);
     case 'array':
-      return perExecutionOrRow(expr, c, source, (cursor) => firstColumn(cursor, Infinity));
+      return perExecutionOrRow(expr, c, source, columnsOf(expr.plan)[0].type.kind === 'array' ? stackedColumn : (cursor) => firstColumn(cursor, Infinity));
     case 'any':
     case 'all':
     case 'rowCompare':
@@ -71,6 +72,18 @@ function firstColumn(cursor: Cursor, limit: number): Value[] {
   const values: Value[] = [];
   for (let row = cursor.next(); row !== undefined && values.length < limit; row = cursor.next()) values.push(row[0]);
   return values;
+}
+
+/** ARRAY(subquery) of an array column: the arrays stacked into one more dimension. */
+function stackedColumn(cursor: Cursor): Value {
+  const stack = new ArrayAccumulation();
+  try {
+    for (let row = cursor.next(); row !== undefined; row = cursor.next()) stack.add(row[0]);
+  } catch (error) {
+    cursor.close();
+    throw error;
+  }
+  return stack.result();
 }
 
 /**

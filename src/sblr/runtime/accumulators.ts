@@ -10,7 +10,9 @@
  * does not disturb the state, so a window can read a running aggregate row after row.
  */
 import { EngineError, SqlState } from '../../engine/errors.ts';
+import { arrayDimensions, type ArrayValue } from '../../engine/array-value.ts';
 import type { Interval, Value } from '../../engine/types.ts';
+import { ArrayAccumulation } from '../../sql/functions/arrays/stack.ts';
 import type { EvalContext } from '../../sql/functions/index.ts';
 import { compareKeys, quoteJson } from '../../sql/functions/json/value.ts';
 import { add as addNum, divide as divideNum, divideAt, divisionScale, multiply as multiplyNum, subtract as subtractNum } from '../../sql/functions/numeric/arithmetic.ts';
@@ -467,6 +469,48 @@ class ArrayAggAccumulator implements Accumulator {
   }
 }
 
+/** array_agg over arrays: stacked into one more dimension (its partial state is that stack). */
+class ArrayStackAggAccumulator implements Accumulator {
+  private stack: ArrayAccumulation | null = null;
+  add(args: readonly Value[]): void {
+    (this.stack ??= new ArrayAccumulation()).add(args[0]);
+  }
+  merge(states: readonly Value[]): void {
+    const state = states[0] as ArrayValue | null;
+    if (state !== null) (this.stack ??= new ArrayAccumulation()).addStacked(state);
+  }
+  result(): Value {
+    return this.stack === null ? null : this.stack.result();
+  }
+  states(): Value[] {
+    return [this.result()];
+  }
+}
+
+/**
+ * array_agg's final phase, whose partial states are arrays whether it aggregates values or
+ * arrays: a stack of arrays has several dimensions, an array of values one, so the first state
+ * says which accumulator merges them.
+ */
+class ArrayAggMergeAccumulator implements Accumulator {
+  private inner: Accumulator | null = null;
+  add(): void {
+    throw badPlan('array_agg\'s final phase takes partial states');
+  }
+  merge(states: readonly Value[], ctx: EvalContext): void {
+    const state = states[0] as ArrayValue | null;
+    if (state === null) return;
+    this.inner ??= arrayDimensions(state) > 1 ? new ArrayStackAggAccumulator() : new ArrayAggAccumulator();
+    this.inner.merge(states, ctx);
+  }
+  result(ctx: EvalContext): Value {
+    return this.inner === null ? null : this.inner.result(ctx);
+  }
+  states(ctx: EvalContext): Value[] {
+    return [this.result(ctx)];
+  }
+}
+
 /** json_agg / jsonb_agg: each value as JSON (NULL as null), in an array. */
 class JsonAggAccumulator implements Accumulator {
   private elements: string[] | null = null;
@@ -549,7 +593,8 @@ export function accumulatorFactory(name: AggregateName, argTypes: readonly SqlTy
     case 'string_agg':
       return argTypes[0].kind === 'bytea' ? () => new ByteaAggAccumulator() : () => new StringAggAccumulator();
     case 'array_agg':
-      return () => new ArrayAggAccumulator();
+      if (final) return () => new ArrayAggMergeAccumulator();
+      return argTypes[0].kind === 'array' ? () => new ArrayStackAggAccumulator() : () => new ArrayAggAccumulator();
     case 'json_agg':
     case 'jsonb_agg': {
       const toJson = final ? unused : jsonConverter(name === 'json_agg' ? 'to_json' : 'to_jsonb', argTypes[0]);

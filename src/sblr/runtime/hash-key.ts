@@ -8,6 +8,7 @@
  * length-prefixed, so no two value lists share a key. Records carry no field types, so
  * their fields are keyed by their JavaScript values.
  */
+import { ShapedArray } from '../../engine/array-value.ts';
 import type { Interval, Value } from '../../engine/types.ts';
 import { hashKey } from '../../sql/functions/index.ts';
 import { intervalSpan } from '../../sql/functions/compare.ts';
@@ -64,5 +65,6 @@ function dynamicKey(value: Value): HashKey {
   if (value === null || typeof value !== 'object') return value;
   if (value instanceof Uint8Array) return `x${Buffer.from(value).toString('hex')}`;
   if (Array.isArray(value)) return `[${listKey(value as readonly Value[], () => dynamicKey)}`;
+  if (value instanceof ShapedArray) return `[${value.lengths}/${value.lowers}/${listKey(value.elements, () => dynamicKey)}`;
   return intervalSpan(value as Interval);
 }

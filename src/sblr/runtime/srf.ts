@@ -5,6 +5,7 @@
  * expanders, regexp_matches, regexp_split_to_table and string_to_table. All are strict: a NULL
  * argument gives no rows. WITH ORDINALITY appends the row number as int8.
  */
+import { arrayElements, arrayShape, type ArrayValue } from '../../engine/array-value.ts';
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Interval, Row, Value } from '../../engine/types.ts';
 import { add as addNum } from '../../sql/functions/numeric/arithmetic.ts';
@@ -17,7 +18,7 @@ import type { Compiler, Evaluator, Source } from '../compile/compiler.ts';
 import { comparator, resolveBinary, resolveFunctionCall } from '../compile/functions.ts';
 import { EMPTY_ROW, IteratorCursor, type Cursor } from './cursor.ts';
 import type { Frame } from './execution.ts';
-import { arrayElements, jsonKind, objectMembers, scalarText } from './json-text.ts';
+import { arrayElements as jsonArrayElements, jsonKind, objectMembers, scalarText } from './json-text.ts';
 
 type SetFunction = (args: readonly Value[], ctx: EvalContext) => Iterator<Value[]>;
 
@@ -184,7 +185,7 @@ function signature(name: string, argTypes: readonly SqlType[]): SetFunctionSigna
       }
     case 'unnest':
       if (argTypes.length === 0 || !argTypes.every((t) => t.kind === 'array')) return undefined;
-      return { columns: argTypes.map((t) => (t as { element: SqlType }).element), run: (args) => unnest(args as readonly (readonly Value[])[]) };
+      return { columns: argTypes.map((t) => (t as { element: SqlType }).element), run: (args) => unnest((args as readonly ArrayValue[]).map(arrayElements)) };
     case 'jsonb_array_elements': case 'json_array_elements': case 'jsonb_array_elements_text': case 'json_array_elements_text': {
       const json = name.startsWith('jsonb') ? 'jsonb' : 'json';
       if (kinds !== json) return undefined;
@@ -202,7 +203,7 @@ function signature(name: string, argTypes: readonly SqlType[]): SetFunctionSigna
       return { columns: [TEXT], run: (args) => jsonKeys(name, args[0] as string) };
     case 'generate_subscripts':
       if (kinds !== 'array,int4' && kinds !== 'array,int4,bool') return undefined;
-      return { columns: [INT4], run: (args) => subscripts(args[0] as readonly Value[], args[1] as number, args[2] === true) };
+      return { columns: [INT4], run: (args) => subscripts(args[0] as ArrayValue, args[1] as number, args[2] === true) };
     case 'regexp_matches':
       if (kinds !== 'text,text' && kinds !== 'text,text,text') return undefined;
       return { columns: [TEXT_ARRAY], run: (args) => regexMatches(args[0] as string, args[1] as string, (args[2] as string | undefined) ?? '') };
@@ -227,10 +228,13 @@ function* jsonKeys(name: string, text: string): Generator<Value[]> {
   for (const [key] of objectMembers(text)) yield [key];
 }
 
-/** The subscripts of a dimension: ScratchBird's arrays have one, numbered from 1. */
-function* subscripts(array: readonly Value[], dimension: number, reverse: boolean): Generator<Value[]> {
-  if (dimension !== 1) return;
-  for (let i = 0; i < array.length; i++) yield [reverse ? array.length - i : i + 1];
+/** generate_subscripts: the subscripts of one dimension (from 1), none when there is no such dimension. */
+function* subscripts(array: ArrayValue, dimension: number, reverse: boolean): Generator<Value[]> {
+  const { lengths, lowers } = arrayShape(array);
+  if (dimension < 1 || dimension > lengths.length) return;
+  const lower = lowers[dimension - 1];
+  const length = lengths[dimension - 1];
+  for (let i = 0; i < length; i++) yield [reverse ? lower + length - 1 - i : lower + i];
 }
 
 /** Each match's captured groups (the whole match when the pattern has none); with 'g' every
@@ -302,7 +306,7 @@ function* jsonElements(text: string, asText: boolean): Generator<Value[]> {
   if (kind !== 'array') {
     throw new EngineError(SqlState.invalidParameterValue, `cannot extract elements from ${kind === 'object' ? 'an object' : 'a scalar'}`);
   }
-  for (const element of arrayElements(text)) yield [asText ? scalarText(element) : element];
+  for (const element of jsonArrayElements(text)) yield [asText ? scalarText(element) : element];
 }
 
 function* jsonMembers(name: string, text: string, asText: boolean): Generator<Value[]> {

@@ -3,6 +3,7 @@
  * for messages, and comparing a row read by the statement with the newest version the engine
  * hands back after a concurrent change.
  */
+import { sameShape, ShapedArray } from '../../engine/array-value.ts';
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Interval, Row, Value } from '../../engine/types.ts';
 import type { Check, Expr, TableRef } from '../../sql/plan/ir.ts';
@@ -73,6 +74,7 @@ function sameValue(a: Value, b: Value): boolean {
     const other = b as readonly Value[];
     return Array.isArray(other) && a.length === other.length && a.every((v, i) => sameValue(v, other[i]));
   }
+  if (a instanceof ShapedArray) return b instanceof ShapedArray && sameShape(a, b) && sameValue(a.elements, b.elements);
   const x = a as Interval;
   const y = b as Interval;
   return x.months === y.months && x.days === y.days && x.micros === y.micros;

@@ -7,10 +7,11 @@
  * binder: here they become markers (`outer` with depth AGGREGATE_MARK / WINDOW_MARK /
  * SET_CALL_MARK) that it rewrites to output positions.
  */
+import { MAX_DIMENSIONS, tooManyDimensions } from '../../engine/array-value.ts';
 import { EngineError, SqlState } from '../../engine/errors.ts';
 import type { Value } from '../../engine/types.ts';
 import type { AggregateCall, Expr, Rel, SetCall, SortKey, WindowCall, WindowFrame, FrameBound } from '../plan/ir.ts';
-import { BOOL, INT4, INT8, TEXT, UNKNOWN, type SqlScalarType, type SqlType } from '../types/sql-type.ts';
+import { BOOL, INT4, INT8, TEXT, UNKNOWN, type SqlArrayType, type SqlScalarType, type SqlType } from '../types/sql-type.ts';
 import { bodyOf, constantOf, kindOf, list, names, positionOf, unsupported, type Body, type Node } from './ast.ts';
 import { commonType, identicalType } from './common-type.ts';
 import type { BindOptions, CastContext } from './context.ts';
@@ -254,7 +255,8 @@ export class ExprBinder {
 
   private typeCast(body: Body, scope: Scope, place: ExprPlace): Expr {
     const type = typeFromName(body.typeName, this.options.offset);
-    const arg = this.bind(body.arg, scope, place);
+    // ARRAY[…]::T[] builds the array as T[] directly, as PostgreSQL does (so ARRAY[]::int[] works).
+    const arg = kindOf(body.arg) === 'A_ArrayExpr' && type.kind === 'array' ? this.arrayExpr(bodyOf(body.arg), scope, place, type) : this.bind(body.arg, scope, place);
     const position = this.position(body.typeName) ?? this.position(body);
     if (arg.op === 'param' && arg.type.kind === 'unknown') return this.coerce(arg, type, 'explicit');
     if (arg.op === 'const' && arg.type.kind === 'unknown') {
@@ -476,25 +478,63 @@ export class ExprBinder {
     };
   }
 
-  private arrayExpr(body: Body, scope: Scope, place: ExprPlace): Expr {
-    const elements = list(body.elements).map((e) => this.bind(e, scope, place));
-    if (elements.length === 0) return { op: 'const', type: UNKNOWN, value: '{}' };
-    const type = commonType(elements.map((e) => e.type), 'ARRAY', this.position(body));
-    if (!isArrayElement(type)) throw unsupported(`arrays of ${this.functions.typeName(type)}`, this.position(body));
-    return { op: 'array', type: { kind: 'array', element: type }, elements: elements.map((e) => this.coerce(e, type, 'implicit')) };
+  /**
+   * ARRAY[…] as transformArrayExpr builds it: elements that are arrays, or nested brackets
+   * (ARRAY[[1, 2], [3, 4]], which take the target type too), make one more dimension. With a
+   * target array type (a cast of the ARRAY[…]) elements are cast to it explicitly; without one
+   * they take their common type, and an empty ARRAY[] has no type at all.
+   */
+  private arrayExpr(body: Body, scope: Scope, place: ExprPlace, target?: SqlArrayType): Expr {
+    const position = this.position(body);
+    const nodes = list(body.elements);
+    const elements = nodes.map((e) => (kindOf(e) === 'A_ArrayExpr' ? this.arrayExpr(bodyOf(e), scope, place, target) : this.bind(e, scope, place)));
+    const multidimensional = nodes.some((e) => kindOf(e) === 'A_ArrayExpr') || elements.some((e) => e.type.kind === 'array');
+    if (target !== undefined) {
+      const type = multidimensional ? target : target.element;
+      return { op: 'array', type: target, elements: elements.map((e) => this.coerce(e, type, 'explicit', undefined, position)) };
+    }
+    if (elements.length === 0) {
+      throw new EngineError(SqlState.indeterminateDatatype, 'cannot determine type of empty array', { hint: 'Explicitly cast to the desired type, for example ARRAY[]::integer[].', position });
+    }
+    const type = commonType(elements.map((e) => e.type), 'ARRAY', position);
+    let arrayType: SqlType;
+    if (multidimensional) {
+      if (type.kind !== 'array') throw new EngineError(SqlState.undefinedObject, `could not find element type for data type ${this.functions.typeName(type)}`, { position });
+      arrayType = type;
+    } else {
+      if (!isArrayElement(type)) throw unsupported(`arrays of ${this.functions.typeName(type)}`, position);
+      arrayType = { kind: 'array', element: type };
+    }
+    return { op: 'array', type: arrayType, elements: elements.map((e) => this.coerce(e, type, 'implicit')) };
   }
 
+  /**
+   * Subscripts, as transformContainerSubscripts reads them: the subscripts of one indirection
+   * are one subscripting, a slice as soon as one of them is (a lone `i` then meaning `1:i`).
+   */
   private indirection(body: Body, scope: Scope, place: ExprPlace): Expr {
-    let expr = this.bind(body.arg, scope, place);
-    for (const step of list(body.indirection)) {
-      const kind = kindOf(step);
-      if (kind !== 'A_Indices' || step.A_Indices.is_slice === true) throw unsupported(kind === 'String' ? 'field selection' : 'array slices', this.position(body));
-      const index = this.coerce(this.bind(step.A_Indices.uidx, scope, place), INT4, 'implicit');
-      const subscriptable = expr.type.kind === 'array' || expr.type.kind === 'int2vector' || expr.type.kind === 'oidvector';
-      if (!subscriptable) throw new EngineError(SqlState.datatypeMismatch, `cannot subscript type ${this.functions.typeName(expr.type)} because it does not support subscripting`, { position: this.position(body) });
-      expr = this.operator('[]', expr, index, this.position(body));
-    }
-    return expr;
+    const array = this.bind(body.arg, scope, place);
+    const position = this.position(body);
+    const steps = list(body.indirection);
+    if (steps.some((step) => kindOf(step) !== 'A_Indices')) throw unsupported(steps.some((step) => kindOf(step) === 'String') ? 'field selection' : 'indirection', position);
+    const element = subscriptedElement(array.type);
+    if (element === undefined) throw new EngineError(SqlState.datatypeMismatch, `cannot subscript type ${this.functions.typeName(array.type)} because it does not support subscripting`, { position });
+    const indices: Body[] = steps.map((step) => step.A_Indices);
+    const isSlice = indices.some((index) => index.is_slice === true);
+    const subscript = (node: Node | undefined): Expr | null => {
+      if (node === undefined) return null;
+      const value = this.bind(node, scope, place);
+      if (!this.functions.canCast(value.type, INT4, 'assignment')) {
+        throw new EngineError(SqlState.datatypeMismatch, 'array subscript must have type integer', { position: positionOf(bodyOf(node), this.options.offset) });
+      }
+      return this.coerce(value, INT4, 'assignment');
+    };
+    const upper = indices.map((index) => subscript(index.uidx));
+    if (upper.length > MAX_DIMENSIONS) throw withPosition(tooManyDimensions(upper.length), position);
+    if (!isSlice) return { op: 'subscript', type: element, array, upper, lower: null };
+    const one: Expr = { op: 'const', type: INT4, value: 1 };
+    const lower = indices.map((index) => (index.lidx !== undefined ? subscript(index.lidx) : index.is_slice === true ? null : one));
+    return { op: 'subscript', type: array.type, array, upper, lower };
   }
 
   private sqlValueFunction(body: Body): Expr {
@@ -754,6 +794,8 @@ export class ExprBinder {
       case 'ARRAY_SUBLINK': {
         if (columns.length !== 1) throw new EngineError(SqlState.syntaxError, 'subquery must return only one column', { position });
         const element = columns[0].type;
+        // A column of arrays stacks into one more dimension of the same array type.
+        if (element.kind === 'array') return { op: 'subquery', type: element, kind: 'array', plan, uncorrelated };
         if (!isArrayElement(element)) throw unsupported(`arrays of ${this.functions.typeName(element)}`, position);
         return { op: 'subquery', type: { kind: 'array', element }, kind: 'array', plan, uncorrelated };
       }
@@ -802,6 +844,16 @@ function isArrayElement(type: SqlType): type is SqlScalarType {
       return false;
     default:
       return true;
+  }
+}
+
+/** The element type subscripting gives: arrays', and int2vector's and oidvector's. */
+function subscriptedElement(type: SqlType): SqlType | undefined {
+  switch (type.kind) {
+    case 'array': return type.element;
+    case 'int2vector': return { kind: 'int2' };
+    case 'oidvector': return { kind: 'oid' };
+    default: return undefined;
   }
 }
 

@@ -44,6 +44,10 @@ export function mapChildren(expr: Expr, m: (e: Expr) => Expr): Expr {
       return { ...expr, left: m(expr.left), array: m(expr.array) };
     case 'array':
       return { ...expr, elements: ms(expr.elements) };
+    case 'subscript': {
+      const mo = (es: readonly (Expr | null)[]) => es.map((e) => (e === null ? null : m(e)));
+      return { ...expr, array: m(expr.array), upper: mo(expr.upper), lower: expr.lower === null ? null : mo(expr.lower) };
+    }
     case 'row':
       return { ...expr, fields: ms(expr.fields) };
   }

@@ -16,7 +16,7 @@
  * | avg(interval)              | interval sum, int8 count                  |
  * | min, max, bool_*, every    | the result type                           |
  * | string_agg                 | the text so far, the delimiter before it  |
- * | array_agg                  | the array so far                          |
+ * | array_agg                  | the array so far (over arrays: the stack) |
  * | json_agg, jsonb_agg, jsonb_object_agg | the JSON array/object so far   |
  * | stddev*, var*, variance (integers, numeric) | int8 count, numeric sum, numeric sum of squares |
  * | stddev*, var*, variance (float4/float8) | float8 count, sum, sum of squared deviations (Youngs-Cramer) |
@@ -71,9 +71,8 @@ export function aggregateType(name: AggregateName, argTypes: readonly SqlType[])
       throw noSuchAggregate(name, argTypes);
     case 'array_agg':
       arity(1);
-      if (first.kind === 'array') {
-        throw new EngineError(SqlState.featureNotSupported, 'array_agg over arrays (multidimensional arrays) is not supported');
-      }
+      // Over arrays: the arrays stacked into one more dimension, of the same array type.
+      if (first.kind === 'array') return first;
       if (first.kind === 'unknown' || first.kind === 'void' || first.kind === 'record' || first.kind === 'int2vector' || first.kind === 'oidvector') {
         throw noSuchAggregate(name, argTypes);
       }

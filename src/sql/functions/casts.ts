@@ -7,6 +7,7 @@
  * explicit cast truncates a string silently, an implicit or assignment cast raises 22001 unless
  * only spaces are cut; numeric rounds to its scale and raises 22003 when too large.
  */
+import { mapArray, type ArrayValue } from '../../engine/array-value.ts';
 import type { Interval, Value } from '../../engine/types.ts';
 import {
   DATE_NEG_INFINITY,
@@ -295,7 +296,7 @@ export function resolveCast(from: SqlType, to: SqlType, context: CastContext): C
       case 'array': {
         const element = path.element;
         if (element === identityCast) return modifier ?? identityCast;
-        convert = (value, ctx) => (value === null ? null : (value as readonly Value[]).map((item) => (item === null ? null : element(item, ctx))));
+        convert = (value, ctx) => (value === null ? null : mapArray(value as ArrayValue, (item) => (item === null ? null : element(item, ctx))));
         break;
       }
       case 'io':
@@ -325,7 +326,7 @@ function typmodCoercion(to: SqlType, explicit: boolean): CastFn | undefined {
   if (to.kind === 'array') {
     const element = typmodCoercion(to.element, explicit);
     if (element === undefined) return undefined;
-    return (value, ctx) => (value === null ? null : (value as readonly Value[]).map((item) => element(item, ctx)));
+    return (value, ctx) => (value === null ? null : mapArray(value as ArrayValue, (item) => element(item, ctx)));
   }
   switch (to.kind) {
     case 'varchar':

@@ -4,10 +4,13 @@
  * key-codec.ts), so a sort gives what an index scan gives: text in code point order ("C"
  * collation), char(n) without its trailing spaces, numeric by value ('1.5' = '1.50'), NaN above
  * every other float or numeric, interval by its span (1 mon = 30 days), jsonb in jsonb's order,
- * arrays element by element with NULL elements last and a prefix first.
+ * arrays element by element with NULL elements last and a prefix first. Arrays of several
+ * dimensions or another lower bound than 1 compare as PostgreSQL's array_cmp does, which the
+ * key codec cannot quite follow (its header says where they part).
  *
  * NULL handling is the caller's: the functions here only see non-NULL values.
  */
+import { arrayElements, arrayShape, isShaped, type ArrayValue } from '../../engine/array-value.ts';
 import type { Interval, Value } from '../../engine/types.ts';
 import type { SqlType } from '../types/sql-type.ts';
 import { EngineError, FnState } from './errors.ts';
@@ -130,7 +133,7 @@ export function compareValues(type: SqlType): Comparator {
       };
     case 'array': {
       const element = compareValues(type.element);
-      return (a, b) => compareArrays(a as readonly Value[], b as readonly Value[], element);
+      return (a, b) => compareArrays(a as ArrayValue, b as ArrayValue, element);
     }
     case 'json':
     case 'record':
@@ -139,20 +142,29 @@ export function compareValues(type: SqlType): Comparator {
   }
 }
 
-/** array_cmp for one dimension: element by element, NULL above any value, then the shorter first. */
-export function compareArrays(a: readonly Value[], b: readonly Value[], element: Comparator): number {
-  const n = Math.min(a.length, b.length);
+/** array_cmp: element by element (row-major), NULL above any value, then the fewer elements
+ * first; arrays of equal elements by their number of dimensions, then lengths, then lower bounds. */
+export function compareArrays(a: ArrayValue, b: ArrayValue, element: Comparator): number {
+  const x = arrayElements(a);
+  const y = arrayElements(b);
+  const n = Math.min(x.length, y.length);
   for (let i = 0; i < n; i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x === null || y === null) {
-      if (x !== y) return x === null ? 1 : -1;
+    const p = x[i];
+    const q = y[i];
+    if (p === null || q === null) {
+      if (p !== q) return p === null ? 1 : -1;
       continue;
     }
-    const order = element(x, y);
+    const order = element(p, q);
     if (order !== 0) return order;
   }
-  return a.length - b.length;
+  if (x.length !== y.length || (!isShaped(a) && !isShaped(b))) return x.length - y.length;
+  const s = arrayShape(a);
+  const t = arrayShape(b);
+  if (s.lengths.length !== t.lengths.length) return s.lengths.length - t.lengths.length;
+  for (let i = 0; i < s.lengths.length; i++) if (s.lengths[i] !== t.lengths[i]) return s.lengths[i] - t.lengths[i];
+  for (let i = 0; i < s.lowers.length; i++) if (s.lowers[i] !== t.lowers[i]) return s.lowers[i] - t.lowers[i];
+  return 0;
 }
 
 /** Equality of two non-NULL values, as the type's = operator decides it. */
@@ -225,7 +237,11 @@ export function hashKey(type: SqlType): HashKey {
       return (value) => (value as readonly number[]).join(' ');
     case 'array': {
       const element = hashKey(type.element);
-      return (value) => (value as readonly Value[]).map((item) => (item === null ? 'N' : elementKey(element(item)))).join(',');
+      return (value) => {
+        const key = arrayElements(value as ArrayValue).map((item) => (item === null ? 'N' : elementKey(element(item)))).join(',');
+        if (!isShaped(value)) return key;
+        return `${value.lengths.join(',')}/${value.lowers.join(',')}/${key}`;
+      };
     }
     case 'json':
     case 'record':

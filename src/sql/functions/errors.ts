@@ -17,6 +17,7 @@ export const FnState = {
   substringError: '22011',
   invalidRegularExpression: '2201B',
   invalidEscapeSequence: '22025',
+  dataException: '22000',
   nullValueNotAllowed: '22004',
   arraySubscriptError: '2202E',
   invalidPrecedingOrFollowingSize: '22013',

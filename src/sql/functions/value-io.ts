@@ -6,9 +6,10 @@
  * written), int2vector and oidvector (space-separated), the reg* types (names through the
  * session's catalog), void, unknown, and arrays of all of these.
  */
+import { arrayElements, arrayShape, makeArray, mapArray, type ArrayValue } from '../../engine/array-value.ts';
 import type { Value } from '../../engine/types.ts';
 import { formatArray, parseArray } from '../types/array-text.ts';
-import { binaryRecv, binarySend } from '../types/binary.ts';
+import { binaryRecv, binarySend, recvArray, sendArray } from '../types/binary.ts';
 import { invalidBinary, invalidSyntax, insufficientData } from '../types/errors.ts';
 import { parseJsonb } from '../types/jsonb.ts';
 import { isCSpace } from '../types/libc.ts';
@@ -37,7 +38,7 @@ export function sqlTextIn(type: SqlType, text: string, ctx: IoContext): Value {
   if (type.kind === 'array') {
     if (isColumnType(type) && type.element.kind !== 'jsonb') return textIn(type, text, ctx.timeZone);
     const element = type.element;
-    return parseArray(text).map((item) => (item === null ? null : sqlTextIn(element, item, ctx)));
+    return mapArray(parseArray(text), (item) => (item === null ? null : sqlTextIn(element, item as string, ctx)));
   }
   if (isColumnType(type)) return textIn(type, text, ctx.timeZone);
   if (text.includes('\0')) throw nulInText();
@@ -173,7 +174,7 @@ export function sqlTextOut(type: SqlType, value: NonNullValue, ctx: IoContext): 
   if (isColumnType(type)) return textOut(type, value, ctx.timeZone);
   if (type.kind === 'array') {
     const element = type.element;
-    return formatArray((value as readonly Value[]).map((item) => (item === null ? null : sqlTextOut(element, item, ctx))));
+    return formatArray(mapArray(value as ArrayValue, (item) => (item === null ? null : sqlTextOut(element, item, ctx))));
   }
   switch (type.kind) {
     case 'unknown':
@@ -247,7 +248,10 @@ function uint32(value: number): Uint8Array {
 /** typsend for every SQL type. */
 export function sqlBinarySend(type: SqlType, value: NonNullValue): Uint8Array {
   if (isColumnType(type)) return binarySend(type, value);
-  if (type.kind === 'array') return sendArray(type.element, value as readonly Value[], 1);
+  if (type.kind === 'array') {
+    const { lengths, lowers } = arrayShape(value as ArrayValue);
+    return sendArray(sqlTypeOid(type.element), arrayElements(value as ArrayValue), lengths, lowers, (item) => sqlBinarySend(type.element, item));
+  }
   switch (type.kind) {
     case 'unknown':
     case 'name':
@@ -263,9 +267,8 @@ export function sqlBinarySend(type: SqlType, value: NonNullValue): Uint8Array {
     case 'regrole':
       return uint32(value as number);
     case 'int2vector':
-      return sendArray({ kind: 'int2' }, value as readonly number[], 0);
     case 'oidvector':
-      return sendArray({ kind: 'oid' }, value as readonly number[], 0);
+      return sendVector(type.kind === 'int2vector' ? INT2 : OID, value as readonly number[]);
     case 'void':
       return new Uint8Array(0);
     case 'record':
@@ -273,20 +276,12 @@ export function sqlBinarySend(type: SqlType, value: NonNullValue): Uint8Array {
   }
 }
 
-/** array_send for one dimension with the given lower bound (0 for int2vector and oidvector). */
-function sendArray(element: SqlScalarType, values: readonly Value[], lowerBound: number): Uint8Array {
-  const parts: Uint8Array[] = [];
-  const words = values.length === 0 && lowerBound === 1 ? [0, 0, sqlTypeOid(element)] : [1, values.includes(null) ? 1 : 0, sqlTypeOid(element), values.length, lowerBound];
-  for (const word of words) parts.push(uint32(word));
-  for (const value of values) {
-    if (value === null) {
-      parts.push(uint32(0xffffffff));
-      continue;
-    }
-    const bytes = sqlBinarySend(element, value);
-    parts.push(uint32(bytes.length), bytes);
-  }
-  return Buffer.concat(parts);
+const INT2: SqlScalarType = { kind: 'int2' };
+const OID: SqlScalarType = { kind: 'oid' };
+
+/** int2vector and oidvector are one-dimensional arrays indexed from 0 (empty ones too). */
+function sendVector(element: SqlScalarType, values: readonly number[]): Uint8Array {
+  return sendArray(sqlTypeOid(element), values, [values.length], [0], (item) => sqlBinarySend(element, item));
 }
 
 /** typreceive for every SQL type. */
@@ -298,7 +293,11 @@ export function sqlBinaryRecv(type: SqlType, bytes: Uint8Array): Value {
     if (bytes.length < size) throw insufficientData();
     if (bytes.length > size) throw invalidBinary('incorrect binary data format');
   };
-  if (type.kind === 'array') return recvArray(type.element, bytes, 1);
+  if (type.kind === 'array') {
+    const element = type.element;
+    const { elements, lengths, lowers } = recvArray(bytes, sqlTypeOid(element), oidName, (item) => sqlBinaryRecv(element, item));
+    return makeArray(elements, lengths, lowers);
+  }
   switch (type.kind) {
     case 'unknown':
     case 'name':
@@ -320,9 +319,8 @@ export function sqlBinaryRecv(type: SqlType, bytes: Uint8Array): Value {
       exactly(4);
       return view.getUint32(0);
     case 'int2vector':
-      return recvArray({ kind: 'int2' }, bytes, 0) as number[];
     case 'oidvector':
-      return recvArray({ kind: 'oid' }, bytes, 0) as number[];
+      return recvVector(type.kind, bytes);
     case 'void':
       return null;
     case 'record':
@@ -330,42 +328,15 @@ export function sqlBinaryRecv(type: SqlType, bytes: Uint8Array): Value {
   }
 }
 
-/** array_recv for one dimension whose lower bound must be `lowerBound`. */
-function recvArray(element: SqlScalarType, bytes: Uint8Array, lowerBound: number): Value[] {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let at = 0;
-  const word = () => {
-    if (at + 4 > bytes.length) throw insufficientData();
-    const value = view.getInt32(at);
-    at += 4;
-    return value;
-  };
-  const dimensions = word();
-  const flags = word();
-  const elementOid = word() >>> 0;
-  if (dimensions < 0 || dimensions > 1 || (flags !== 0 && flags !== 1)) throw invalidBinary('invalid array header');
-  const expected = sqlTypeOid(element);
-  if (elementOid !== expected) {
-    throw new EngineError(FnState.datatypeMismatch, `binary data has array element type ${elementOid} instead of expected ${expected} (${sqlTypeName(element)})`);
-  }
-  const values: Value[] = [];
-  if (dimensions === 0) {
-    if (at !== bytes.length) throw invalidBinary('incorrect binary data format');
-    return values;
-  }
-  const count = word();
-  const lower = word();
-  if (count < 0 || (count > 0 && lower !== lowerBound)) throw new EngineError(FnState.featureNotSupported, `array lower bounds other than ${lowerBound} are not supported here`);
-  for (let i = 0; i < count; i++) {
-    const length = word();
-    if (length === -1) {
-      values.push(null);
-      continue;
-    }
-    if (length < 0 || at + length > bytes.length) throw insufficientData();
-    values.push(sqlBinaryRecv(element, bytes.subarray(at, at + length)));
-    at += length;
-  }
-  if (at !== bytes.length) throw invalidBinary('incorrect binary data format');
-  return values;
+/** int2vectorrecv / oidvectorrecv: array_recv, then one dimension from 0 without NULLs. */
+function recvVector(kind: 'int2vector' | 'oidvector', bytes: Uint8Array): Value {
+  const element = kind === 'int2vector' ? INT2 : OID;
+  const { elements, lengths, lowers } = recvArray(bytes, sqlTypeOid(element), oidName, (item) => sqlBinaryRecv(element, item));
+  if (lengths.length !== 1 || lowers[0] !== 0 || elements.includes(null)) throw invalidBinary(`invalid ${kind} data`);
+  return elements;
+}
+
+function oidName(oid: number): string {
+  const type = sqlTypeFromOid(oid);
+  return type === undefined ? '???' : sqlTypeName(type);
 }

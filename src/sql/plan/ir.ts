@@ -37,6 +37,7 @@ export type Expr =
   | InListExpr
   | SubqueryExpr
   | ArrayExpr
+  | SubscriptExpr
   | RowExpr
   | AnyAllExpr;
 
@@ -123,7 +124,20 @@ export interface AnyAllExpr {
   readonly array: Expr;
   readonly test: Expr;
 }
+/** ARRAY[…]: of the element type, or of arrays of the result's type (one more dimension). */
 export interface ArrayExpr { readonly op: 'array'; readonly type: SqlType; readonly elements: readonly Expr[] }
+/**
+ * Subscripting (PostgreSQL's SubscriptingRef) of an array, int2vector or oidvector: `a[i][j]…`
+ * when `lower` is null (an element), else the slice `a[l:u][l:u]…`, whose omitted bounds are
+ * null in `lower` and `upper`.
+ */
+export interface SubscriptExpr {
+  readonly op: 'subscript';
+  readonly type: SqlType;
+  readonly array: Expr;
+  readonly upper: readonly (Expr | null)[];
+  readonly lower: readonly (Expr | null)[] | null;
+}
 export interface RowExpr { readonly op: 'row'; readonly type: SqlType; readonly fields: readonly Expr[] }
 
 // ---- relations -----------------------------------------------------------------------------

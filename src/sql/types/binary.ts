@@ -9,9 +9,9 @@
  * Receiving validates as PostgreSQL does and raises what it raises: 08P01 when the data ends
  * early, 22P03 for a malformed value or bytes left over, and PostgreSQL's own codes where it has
  * them (22008 for a date or timestamp out of range, 22021 for bad UTF-8, 22P02 for bad JSON,
- * 42804 for an array of another element type, 54000 for impossible array sizes). Arrays with
- * more dimensions or another lower bound than 1 are valid but not representable: 0A000.
+ * 42804 for an array of another element type, 54000 for impossible array sizes).
  */
+import { arrayElements, arrayShape, checkBounds, elementCount, makeArray, MAX_DIMENSIONS, tooManyDimensions, type ArrayValue } from '../../engine/array-value.ts';
 import type { ColumnType, Interval, ScalarType, Value } from '../../engine/types.ts';
 import { DATE_NEG_INFINITY, DATE_POS_INFINITY, MICROS_PER_DAY, TIMESTAMP_NEG_INFINITY, TIMESTAMP_POS_INFINITY, isValidDate, isValidTimestamp } from './calendar.ts';
 import { EngineError, TypeState, insufficientData, invalidBinary } from './errors.ts';
@@ -22,13 +22,14 @@ import type { NonNullValue } from './text-out.ts';
 import { decodeUtf8, encodeUtf8 } from './utf8.ts';
 
 const JSONB_VERSION = 1;
-/** PostgreSQL's MAXDIM, MaxArraySize and FirstGenbkiObjectId (below it, OIDs are built-in types). */
-const MAX_DIMENSIONS = 6;
-const MAX_ARRAY_SIZE = 134_217_727;
+/** PostgreSQL's FirstGenbkiObjectId: below it, OIDs are built-in types. */
 const FIRST_NON_BUILTIN_OID = 10_000;
 
 export function binarySend(type: ColumnType, value: NonNullValue): Uint8Array {
-  return type.kind === 'array' ? sendArray(type.element, value as readonly Value[]) : sendScalar(type, value);
+  if (type.kind !== 'array') return sendScalar(type, value);
+  const element = type.element;
+  const { lengths, lowers } = arrayShape(value as ArrayValue);
+  return sendArray(typeOid(element), arrayElements(value as ArrayValue), lengths, lowers, (item) => sendScalar(element, item));
 }
 
 /**
@@ -37,7 +38,7 @@ export function binarySend(type: ColumnType, value: NonNullValue): Uint8Array {
  */
 export function binaryRecv(type: ColumnType, bytes: Uint8Array, parameter?: number): NonNullValue {
   const reader = new Reader(bytes);
-  const value = type.kind === 'array' ? recvArray(type.element, reader) : recvScalar(type, reader);
+  const value = type.kind === 'array' ? recvColumnArray(type.element, reader) : recvScalar(type, reader);
   if (!reader.atEnd()) throw invalidBinary(parameter === undefined ? 'incorrect binary data format' : `incorrect binary data format in bind parameter ${parameter}`);
   return value;
 }
@@ -231,62 +232,79 @@ function recvScalar(type: ScalarType, reader: Reader): NonNullValue {
   }
 }
 
-function sendArray(element: ScalarType, values: readonly Value[]): Uint8Array {
-  const hasNull = values.includes(null);
-  const header = values.length === 0 ? [0, 0, typeOid(element)] : [1, hasNull ? 1 : 0, typeOid(element), values.length, 1];
-  const parts = [fixed(4 * header.length, (view) => header.forEach((word, i) => view.setUint32(4 * i, word)))];
-  for (const value of values) {
+/**
+ * array_send: ndim, has-null flag, element OID, (length, lower bound) per dimension, then each
+ * element (row-major) as int32 length (-1 for NULL) and bytes.
+ */
+export function sendArray(elementOid: number, elements: readonly Value[], lengths: readonly number[], lowers: readonly number[], sendElement: (value: NonNullValue) => Uint8Array): Uint8Array {
+  const header = [lengths.length, elements.includes(null) ? 1 : 0, elementOid];
+  for (let i = 0; i < lengths.length; i++) header.push(lengths[i], lowers[i]);
+  const parts = [fixed(4 * header.length, (view) => header.forEach((word, i) => view.setUint32(4 * i, word >>> 0)))];
+  for (const value of elements) {
     if (value === null) {
       parts.push(fixed(4, (view) => view.setInt32(0, -1)));
       continue;
     }
-    const bytes = sendScalar(element, value);
+    const bytes = sendElement(value);
     parts.push(fixed(4, (view) => view.setInt32(0, bytes.length)), bytes);
   }
   return Buffer.concat(parts);
 }
 
-/** array_recv, for the one-dimensional arrays the engine holds. */
-function recvArray(element: ScalarType, reader: Reader): Value[] {
+export interface ReceivedArray {
+  readonly elements: Value[];
+  readonly lengths: number[];
+  readonly lowers: number[];
+}
+
+/**
+ * array_recv of all of `bytes`, for elements of type `expectedOid` decoded by `recvElement`
+ * (given an element's bytes and its position from 0). `oidName` names types in the error for
+ * data of another element type. An empty array comes back with its dimensions as sent.
+ */
+export function recvArray(bytes: Uint8Array, expectedOid: number, oidName: (oid: number) => string, recvElement: (bytes: Uint8Array, index: number) => Value): ReceivedArray {
+  const reader = new Reader(bytes);
+  const received = readArray(reader, expectedOid, oidName, recvElement);
+  if (!reader.atEnd()) throw invalidBinary('incorrect binary data format');
+  return received;
+}
+
+function recvColumnArray(element: ScalarType, reader: Reader): ArrayValue {
+  const { elements, lengths, lowers } = readArray(reader, typeOid(element), typeNameOfOid, (bytes, i) => {
+    const item = new Reader(bytes);
+    const value = recvScalar(element, item);
+    if (!item.atEnd()) throw invalidBinary(`improper binary format in array element ${i + 1}`);
+    return value;
+  });
+  return makeArray(elements, lengths, lowers);
+}
+
+function readArray(reader: Reader, expectedOid: number, oidName: (oid: number) => string, recvElement: (bytes: Uint8Array, index: number) => Value): ReceivedArray {
   const dimensions = reader.int32();
   if (dimensions < 0) throw invalidBinary(`invalid number of dimensions: ${dimensions}`);
-  if (dimensions > MAX_DIMENSIONS) throw new EngineError(TypeState.programLimitExceeded, `number of array dimensions (${dimensions}) exceeds the maximum allowed (${MAX_DIMENSIONS})`);
+  if (dimensions > MAX_DIMENSIONS) throw tooManyDimensions(dimensions);
   const flags = reader.int32();
   if (flags !== 0 && flags !== 1) throw invalidBinary('invalid array flags');
   const elementOid = reader.uint32();
-  const expected = typeOid(element);
-  if (elementOid !== expected && elementOid < FIRST_NON_BUILTIN_OID) {
+  if (elementOid !== expectedOid && elementOid < FIRST_NON_BUILTIN_OID && expectedOid < FIRST_NON_BUILTIN_OID) {
     throw new EngineError(
       TypeState.datatypeMismatch,
-      `binary data has array element type ${elementOid} (${typeNameOfOid(elementOid)}) instead of expected ${expected} (${typeNameOfOid(expected)})`,
+      `binary data has array element type ${elementOid} (${oidName(elementOid)}) instead of expected ${expectedOid} (${oidName(expectedOid)})`,
     );
   }
-  const bounds = Array.from({ length: dimensions }, () => ({ length: reader.int32(), lower: reader.int32() }));
-  let count = dimensions === 0 ? 0 : 1;
-  const tooLarge = () => new EngineError(TypeState.programLimitExceeded, `array size exceeds the maximum allowed (${MAX_ARRAY_SIZE})`);
-  for (const { length } of bounds) {
-    if (length < 0) throw tooLarge();
-    count *= length;
-    if (count > 2 ** 31 - 1) throw tooLarge();
+  const lengths: number[] = [];
+  const lowers: number[] = [];
+  for (let i = 0; i < dimensions; i++) {
+    lengths.push(reader.int32());
+    lowers.push(reader.int32());
   }
-  if (count > MAX_ARRAY_SIZE) throw tooLarge();
-  for (const { length, lower } of bounds) {
-    if (length + lower > 2 ** 31 - 1) throw new EngineError(TypeState.programLimitExceeded, `array lower bound is too large: ${lower}`);
-  }
-  if (count === 0) return [];
-  if (dimensions > 1) throw new EngineError(TypeState.featureNotSupported, 'multidimensional arrays are not supported');
-  if (bounds[0].lower !== 1) throw new EngineError(TypeState.featureNotSupported, 'array lower bounds other than 1 are not supported');
-  const values: Value[] = [];
+  const count = elementCount(lengths);
+  checkBounds(lengths, lowers);
+  const elements: Value[] = [];
   for (let i = 0; i < count; i++) {
     const length = reader.int32();
     if (length < -1 || length > reader.remaining) throw invalidBinary('insufficient data left in message');
-    if (length === -1) {
-      values.push(null);
-      continue;
-    }
-    const item = new Reader(reader.bytesOf(length));
-    values.push(recvScalar(element, item));
-    if (!item.atEnd()) throw invalidBinary(`improper binary format in array element ${i + 1}`);
+    elements.push(length === -1 ? null : recvElement(reader.bytesOf(length), i));
   }
-  return values;
+  return { elements, lengths, lowers };
 }

@@ -4,6 +4,7 @@
  * SQLSTATEs and messages for bad input. The datetime, interval, numeric, float, jsonb and array
  * modules document their accepted forms and what they leave out.
  */
+import { mapArray } from '../../engine/array-value.ts';
 import type { ColumnType } from '../../engine/types.ts';
 import { parseArray } from './array-text.ts';
 import { parseDate, parseTime, parseTimestamp } from './datetime-in.ts';
@@ -53,7 +54,7 @@ export function textIn(type: ColumnType, text: string, timeZone = 'UTC'): NonNul
     case 'jsonb':
       return parseJsonb(text);
     case 'array':
-      return parseArray(text).map((element) => (element === null ? null : textIn(type.element, element, timeZone)));
+      return mapArray(parseArray(text), (element) => (element === null ? null : textIn(type.element, element as string, timeZone)));
   }
 }
 

@@ -4,6 +4,7 @@
  * (a setting string: 'UTC', 'Europe/Paris', '+05:30' POSIX-style, '5.5') for timestamptz.
  * Type modifiers play no part, as in PostgreSQL's output functions: char(n) prints as stored.
  */
+import { mapArray, type ArrayValue } from '../../engine/array-value.ts';
 import type { ColumnType, Interval, Value } from '../../engine/types.ts';
 import { formatArray } from './array-text.ts';
 import { formatDate, formatInterval, formatTime, formatTimestamp } from './datetime-out.ts';
@@ -45,6 +46,6 @@ export function textOut(type: ColumnType, value: NonNullValue, timeZone = 'UTC')
     case 'bytea':
       return `\\x${Buffer.from((value as Uint8Array).buffer, (value as Uint8Array).byteOffset, (value as Uint8Array).byteLength).toString('hex')}`;
     case 'array':
-      return formatArray((value as readonly Value[]).map((element) => (element === null ? null : textOut(type.element, element, timeZone))));
+      return formatArray(mapArray(value as ArrayValue, (element) => (element === null ? null : textOut(type.element, element, timeZone))));
   }
 }

@@ -1,9 +1,11 @@
 /**
  * Engine values for type I/O tests: a fast-check arbitrary per type (edges weighted in: infinities,
- * range limits, NaN, -0, characters array literals must quote) and a value equality that treats
- * NaN as NaN and -0 as distinct from 0, as PostgreSQL's formats do.
+ * range limits, NaN, -0, characters array literals must quote; arrays of one to three dimensions
+ * and lower bounds around 1) and a value equality that treats NaN as NaN and -0 as distinct from
+ * 0, as PostgreSQL's formats do.
  */
 import fc from 'fast-check';
+import { makeArray, ShapedArray } from '../../../src/engine/array-value.ts';
 import type { ColumnType, Interval, ScalarType, Value } from '../../../src/engine/types.ts';
 import { parseJsonb } from '../../../src/sql/types/jsonb.ts';
 
@@ -84,7 +86,22 @@ export const SCALAR_KINDS = Object.keys(SCALARS) as ScalarType['kind'][];
 
 export function arbitraryValue(type: ColumnType): fc.Arbitrary<Value> {
   if (type.kind !== 'array') return SCALARS[type.kind];
-  return fc.array(fc.option(SCALARS[type.element.kind], { nil: null, freq: 6 }), { maxLength: 6 });
+  return fc.oneof({ arbitrary: plainArray(type.element), weight: 3 }, { arbitrary: shapedArray(type.element), weight: 1 });
+}
+
+/** One-dimensional arrays indexed from 1: plain JavaScript arrays. */
+export function plainArray(element: ScalarType): fc.Arbitrary<Value> {
+  return fc.array(fc.option(SCALARS[element.kind], { nil: null, freq: 6 }), { maxLength: 6 });
+}
+
+/** Arrays of one to three dimensions (lengths 1 to 3), lower bounds from -2 to 3. */
+export function shapedArray(element: ScalarType): fc.Arbitrary<Value> {
+  const dimension = fc.record({ length: fc.integer({ min: 1, max: 3 }), lower: fc.integer({ min: -2, max: 3 }) });
+  return fc.array(dimension, { minLength: 1, maxLength: 3 }).chain((dimensions) => {
+    const count = dimensions.reduce((product, d) => product * d.length, 1);
+    const elements = fc.array(fc.option(SCALARS[element.kind], { nil: null, freq: 6 }), { minLength: count, maxLength: count });
+    return elements.map((items) => makeArray(items, dimensions.map((d) => d.length), dimensions.map((d) => d.lower)));
+  });
 }
 
 /** Deterministic samples (FC_SEED overrides the seed to explore). */
@@ -97,6 +114,10 @@ export function sameValue(a: Value, b: Value): boolean {
   if (typeof a === 'number' && typeof b === 'number') return Object.is(a, b);
   if (a instanceof Uint8Array && b instanceof Uint8Array) return Buffer.compare(a, b) === 0;
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => sameValue(item, b[i]));
+  if (a instanceof ShapedArray || b instanceof ShapedArray) {
+    if (!(a instanceof ShapedArray && b instanceof ShapedArray)) return false;
+    return show(a.lengths) === show(b.lengths) && show(a.lowers) === show(b.lowers) && sameValue(a.elements, b.elements);
+  }
   if (a !== null && b !== null && typeof a === 'object' && typeof b === 'object' && 'micros' in a && 'micros' in b) {
     const [x, y] = [a as Interval, b as Interval];
     return x.months === y.months && x.days === y.days && x.micros === y.micros;

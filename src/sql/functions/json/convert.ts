@@ -2,8 +2,9 @@
  * SQL values as JSON (to_json, to_jsonb, json[b]_build_*): booleans and numbers as themselves
  * (NaN and the infinities as strings), dates and timestamps in ISO 8601 with a 'T' and, for
  * timestamptz, an offset with minutes ("2020-01-01T10:00:00+00:00"), json and jsonb embedded,
- * arrays as arrays, everything else as the string of its output.
+ * arrays as arrays (nested, one level per dimension), everything else as the string of its output.
  */
+import { foldArray, type ArrayValue } from '../../../engine/array-value.ts';
 import type { Value } from '../../../engine/types.ts';
 import { DATE_NEG_INFINITY, DATE_POS_INFINITY, TIMESTAMP_NEG_INFINITY, TIMESTAMP_POS_INFINITY } from '../../types/calendar.ts';
 import { formatDate, formatTimestamp } from '../../types/datetime-out.ts';
@@ -68,7 +69,7 @@ export function toJsonb(type: SqlType, value: Value, ctx: EvalContext): Json {
       return parseJson(value as string);
     case 'array': {
       const element = elementType(type);
-      return (value as readonly Value[]).map((item) => toJsonb(element, item, ctx));
+      return foldArray<Json>(value as ArrayValue, (item) => toJsonb(element, item, ctx), (parts) => parts);
     }
     default:
       return sqlTextOut(type, value as NonNullValue, ctx);
@@ -92,7 +93,7 @@ export function toJsonText(type: SqlType, value: Value, ctx: EvalContext): strin
       return value as string;
     case 'array': {
       const element = elementType(type);
-      return `[${(value as readonly Value[]).map((item) => toJsonText(element, item, ctx)).join(',')}]`;
+      return foldArray(value as ArrayValue, (item) => toJsonText(element, item, ctx), (parts) => `[${parts.join(',')}]`);
     }
     default:
       return quoteJson(sqlTextOut(type, value as NonNullValue, ctx));

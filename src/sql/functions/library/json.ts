@@ -3,6 +3,7 @@
  * to_json[b], json[b]_build_object / _array, json[b]_typeof, json[b]_array_length,
  * json[b]_extract_path[_text], jsonb_set, jsonb_pretty, json[b]_strip_nulls.
  */
+import { arrayDimensions, arrayElements, type ArrayValue } from '../../../engine/array-value.ts';
 import type { Value } from '../../../engine/types.ts';
 import type { SqlType } from '../../types/sql-type.ts';
 import { EngineError, FnState } from '../errors.ts';
@@ -14,6 +15,17 @@ import { binary, fn, op, unary, type Impl } from '../registry.ts';
 
 type Path = readonly (string | null)[];
 
+/** A text[] argument as deconstruct_array reads it: its elements in order, whatever its dimensions. */
+const items = (array: ArrayValue): Path => arrayElements(array) as Path;
+
+/** The paths and key lists that edit a document must have one dimension. */
+function oneDimensional(array: ArrayValue): Path {
+  if (arrayDimensions(array) > 1) throw new EngineError(FnState.arraySubscriptError, 'wrong number of array subscripts');
+  return items(array);
+}
+
+const withPath = (f: (a: string, path: Path) => Value, read = items): Impl => binary<string, ArrayValue>((a, path) => f(a, read(path)));
+
 const jsonb1 = (f: (a: Json) => Json | undefined): Impl => unary<string>((a) => out(f(parseJson(a))));
 const out = (json: Json | undefined): string | null => (json === undefined ? null : writeJsonb(json));
 const stable = { volatility: 'stable' } as const;
@@ -24,8 +36,8 @@ op('->', ['jsonb', 'text'], 'jsonb', binary<string, string>((a, key) => out(fiel
 op('->', ['jsonb', 'int4'], 'jsonb', binary<string, number>((a, index) => out(element(parseJson(a), index))));
 op('->>', ['jsonb', 'text'], 'text', binary<string, string>((a, key) => jsonText(field(parseJson(a), key))));
 op('->>', ['jsonb', 'int4'], 'text', binary<string, number>((a, index) => jsonText(element(parseJson(a), index))));
-op('#>', ['jsonb', 'text[]'], 'jsonb', binary<string, Path>((a, path) => out(atPath(parseJson(a), path))));
-op('#>>', ['jsonb', 'text[]'], 'text', binary<string, Path>((a, path) => jsonText(atPath(parseJson(a), path))));
+op('#>', ['jsonb', 'text[]'], 'jsonb', withPath((a, path) => out(atPath(parseJson(a), path))));
+op('#>>', ['jsonb', 'text[]'], 'text', withPath((a, path) => jsonText(atPath(parseJson(a), path))));
 fn('jsonb_extract_path', ['jsonb'], 'jsonb', (args) => (args[0] === null ? null : out(atPath(parseJson(args[0] as string), args.slice(1) as Path))), { variadic: 'text', strict: false });
 fn('jsonb_extract_path_text', ['jsonb'], 'text', (args) => (args[0] === null ? null : jsonText(atPath(parseJson(args[0] as string), args.slice(1) as Path))), { variadic: 'text', strict: false });
 
@@ -34,25 +46,25 @@ fn('jsonb_extract_path_text', ['jsonb'], 'text', (args) => (args[0] === null ? n
 op('@>', ['jsonb', 'jsonb'], 'bool', binary<string, string>((a, b) => contains(parseJson(a), parseJson(b))));
 op('<@', ['jsonb', 'jsonb'], 'bool', binary<string, string>((a, b) => contains(parseJson(b), parseJson(a))));
 op('?', ['jsonb', 'text'], 'bool', binary<string, string>((a, key) => exists(parseJson(a), key)));
-op('?|', ['jsonb', 'text[]'], 'bool', binary<string, Path>((a, keys) => {
+op('?|', ['jsonb', 'text[]'], 'bool', withPath((a, keys) => {
   const json = parseJson(a);
   return keys.some((key) => key !== null && exists(json, key));
 }));
-op('?&', ['jsonb', 'text[]'], 'bool', binary<string, Path>((a, keys) => {
+op('?&', ['jsonb', 'text[]'], 'bool', withPath((a, keys) => {
   const json = parseJson(a);
   return keys.every((key) => key === null || exists(json, key));
 }));
 op('||', ['jsonb', 'jsonb'], 'jsonb', binary<string, string>((a, b) => writeJsonb(concat(parseJson(a), parseJson(b)))));
 op('-', ['jsonb', 'text'], 'jsonb', binary<string, string>((a, key) => writeJsonb(deleteKey(parseJson(a), key))));
-op('-', ['jsonb', 'text[]'], 'jsonb', binary<string, Path>((a, keys) => writeJsonb(deleteKeys(parseJson(a), keys))));
+op('-', ['jsonb', 'text[]'], 'jsonb', withPath((a, keys) => writeJsonb(deleteKeys(parseJson(a), keys)), oneDimensional));
 // The function behind jsonb - text[], as PostgreSQL declares it: jsonb_delete(jsonb, VARIADIC text[]).
 fn('jsonb_delete', ['jsonb'], 'jsonb', (args) => (args[0] === null ? null : writeJsonb(deleteKeys(parseJson(args[0] as string), args.slice(1) as Path))), { variadic: 'text', strict: false });
 op('-', ['jsonb', 'int4'], 'jsonb', binary<string, number>((a, index) => writeJsonb(deleteIndex(parseJson(a), index))));
-op('#-', ['jsonb', 'text[]'], 'jsonb', binary<string, Path>((a, path) => writeJsonb(deletePath(parseJson(a), path))));
+op('#-', ['jsonb', 'text[]'], 'jsonb', withPath((a, path) => writeJsonb(deletePath(parseJson(a), path)), oneDimensional));
 fn('jsonb_set', ['jsonb', 'text[]', 'jsonb', 'bool'], 'jsonb', (args) => {
   if (args.some((a) => a === null)) return null;
-  const [target, path, value, create] = args as [string, Path, string, boolean];
-  return writeJsonb(setPath(parseJson(target), path, parseJson(value), create));
+  const [target, path, value, create] = args as [string, ArrayValue, string, boolean];
+  return writeJsonb(setPath(parseJson(target), oneDimensional(path), parseJson(value), create));
 }, { defaults: [true] });
 fn('jsonb_strip_nulls', ['jsonb'], 'jsonb', jsonb1(stripNulls));
 fn('jsonb_pretty', ['jsonb'], 'text', unary<string>((a) => writeJsonbPretty(parseJson(a))));
@@ -76,8 +88,8 @@ op('->', ['json', 'text'], 'json', binary<string, string>((a, key) => withNode((
 op('->', ['json', 'int4'], 'json', binary<string, number>((a, index) => withNode((t, n) => nodeOut(t, nodeElement(n, index)))(a)));
 op('->>', ['json', 'text'], 'text', binary<string, string>((a, key) => withNode((t, n) => nodeValueText(t, nodeField(n, key)))(a)));
 op('->>', ['json', 'int4'], 'text', binary<string, number>((a, index) => withNode((t, n) => nodeValueText(t, nodeElement(n, index)))(a)));
-op('#>', ['json', 'text[]'], 'json', binary<string, Path>((a, path) => withNode((t, n) => nodeOut(t, nodeAtPath(n, path)))(a)));
-op('#>>', ['json', 'text[]'], 'text', binary<string, Path>((a, path) => withNode((t, n) => nodeValueText(t, nodeAtPath(n, path)))(a)));
+op('#>', ['json', 'text[]'], 'json', withPath((a, path) => withNode((t, n) => nodeOut(t, nodeAtPath(n, path)))(a)));
+op('#>>', ['json', 'text[]'], 'text', withPath((a, path) => withNode((t, n) => nodeValueText(t, nodeAtPath(n, path)))(a)));
 fn('json_extract_path', ['json'], 'json', (args) => (args[0] === null ? null : withNode((t, n) => nodeOut(t, nodeAtPath(n, args.slice(1) as Path)))(args[0] as string)), { variadic: 'text', strict: false });
 fn('json_extract_path_text', ['json'], 'text', (args) => (args[0] === null ? null : withNode((t, n) => nodeValueText(t, nodeAtPath(n, args.slice(1) as Path)))(args[0] as string)), { variadic: 'text', strict: false });
 fn('json_typeof', ['json'], 'text', unary<string>((a) => parseJsonText(a).kind));

@@ -5,6 +5,7 @@
  * Lengths and positions count characters; case and classes follow the C locale (chars.ts).
  */
 import { createHash } from 'node:crypto';
+import { arrayElements, type ArrayValue } from '../../../engine/array-value.ts';
 import type { Value } from '../../../engine/types.ts';
 import type { NonNullValue } from '../../types/text-out.ts';
 import type { SqlType } from '../../types/sql-type.ts';
@@ -329,7 +330,7 @@ fn('array_to_string', ['anyarray', 'text', 'text'], 'text', {
       const [array, delimiter, nullString] = args;
       if (array === null || delimiter === null) return null;
       const parts: string[] = [];
-      for (const item of array as readonly Value[]) {
+      for (const item of arrayElements(array as ArrayValue)) {
         if (item !== null) parts.push(sqlTextOut(element, item as NonNullValue, ctx));
         else if (nullString !== null) parts.push(nullString as string);
       }

@@ -3,6 +3,7 @@
  * (integers of any width, real with double precision, date with timestamp and timestamptz, text
  * with name). Orders are compare.ts's, so operators agree with ORDER BY and with indexes.
  */
+import type { ArrayValue } from '../../../engine/array-value.ts';
 import type { Value } from '../../../engine/types.ts';
 import { MICROS_PER_DAY, DATE_NEG_INFINITY, DATE_POS_INFINITY, TIMESTAMP_NEG_INFINITY, TIMESTAMP_POS_INFINITY } from '../../types/calendar.ts';
 import { compareArrays, compareBigints, compareFloats, compareNumbers, compareValues } from '../compare.ts';
@@ -93,7 +94,7 @@ for (const [name, test] of TESTS) {
       return (values) => {
         const a = values[0];
         const b = values[1];
-        return a === null || b === null ? null : test(compareArrays(a as readonly Value[], b as readonly Value[], element));
+        return a === null || b === null ? null : test(compareArrays(a as ArrayValue, b as ArrayValue, element));
       };
     },
   });
